@@ -1,0 +1,361 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/changzheng/chorus/dispatch"
+)
+
+// Queue is the durable inbox and outbox the Bot needs; store.DB implements it.
+type Queue interface {
+	// Accept stores an inbound message once and returns the stored entry; false means a
+	// duplicate.
+	Accept(ctx context.Context, m dispatch.Message) (string, bool, error)
+	// Pending lists stored messages not yet finished.
+	Pending(ctx context.Context) ([]dispatch.Pending, error)
+	// Finish queues envs and retires the inbox entry raw, once per op.
+	Finish(ctx context.Context, op, raw string, envs []dispatch.Envelope) error
+	// Take moves the next envelope of a transport into this instance's in-flight list.
+	Take(ctx context.Context, transport, instance string, block time.Duration) (dispatch.Envelope, bool, error)
+	// Delivered retires an in-flight envelope and logs the delivery.
+	Delivered(ctx context.Context, transport, instance string, e dispatch.Envelope, d dispatch.Delivery) error
+	// Recover returns this instance's in-flight envelopes to the head of the outbox.
+	Recover(ctx context.Context, transport, instance string) (int, error)
+}
+
+// Fallback delivers a scheduled post to a group by another route (a WeCom webhook) when
+// the group's own transport is down.
+type Fallback interface {
+	Send(ctx context.Context, url string, p dispatch.Post) error
+}
+
+// Options configures a Bot. The zero value of each field is documented.
+type Options struct {
+	// Transports serve the groups; each runs until the Bot stops.
+	Transports []Transport
+	// Routes maps a group name to the transport that serves it. A group not named goes to
+	// the first transport.
+	Routes map[string]string
+	// Webhooks maps a group name to its fallback webhook URL; nil means no fallback.
+	Webhooks map[string]string
+	// Fallback sends to webhooks; nil disables the fallback.
+	Fallback Fallback
+	// Pacing per transport name; a transport not named is not paced (the console).
+	Pacing map[string]Pacing
+	// Instance names this process's in-flight lists; processes sharing a Redis need
+	// different names. Empty means "main".
+	Instance string
+	// Synchronous delivers every post before Receive or Tick returns, without pacing or
+	// blocking reads: the console's contract. Run is not used then.
+	Synchronous bool
+	// TickEvery is how often Run calls the scheduler; zero means a minute.
+	TickEvery time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Sleep waits for d or until ctx ends; nil means a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Logger gets every login, failed send and route; nil discards.
+	Logger *slog.Logger
+}
+
+// Bot joins transports, the dispatch service and the outbox: every inbound message is
+// stored, handled and its posts queued in one path, and sender workers deliver the queue.
+type Bot struct {
+	svc    *dispatch.Service
+	q      Queue
+	opts   Options
+	log    *slog.Logger
+	byName map[string]Transport
+	mu     sync.Mutex // serialises Synchronous delivery
+}
+
+// New returns a Bot.
+func New(svc *dispatch.Service, q Queue, opts Options) *Bot {
+	if opts.Instance == "" {
+		opts.Instance = "main"
+	}
+	if opts.TickEvery <= 0 {
+		opts.TickEvery = time.Minute
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	b := &Bot{svc: svc, q: q, opts: opts, log: log, byName: map[string]Transport{}}
+	for _, t := range opts.Transports {
+		b.byName[t.Name()] = t
+	}
+	return b
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Receive is the Inbound every transport calls: store first (so the message is never
+// lost and a redelivery has no second effect), then handle and queue the posts.
+func (b *Bot) Receive(ctx context.Context, m dispatch.Message) error {
+	if m.ID == "" {
+		m.ID = newID()
+	}
+	raw, fresh, err := b.q.Accept(ctx, m)
+	if err != nil {
+		return fmt.Errorf("bot: receive: %w", err)
+	}
+	if !fresh {
+		b.log.InfoContext(ctx, "duplicate message ignored", "transport", m.Transport, "id", m.ID)
+		return nil
+	}
+	return b.handle(ctx, dispatch.Pending{Message: m, Raw: raw})
+}
+
+// handle runs one stored message through dispatch and queues what it says.
+func (b *Bot) handle(ctx context.Context, p dispatch.Pending) (err error) {
+	defer func() {
+		// A panic must not take the process down; the message stays in the inbox.
+		if r := recover(); r != nil {
+			b.log.ErrorContext(ctx, "handle: panic", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("bot: handle %s: panic: %v", p.Message.ID, r)
+		}
+	}()
+	posts, err := b.svc.Handle(ctx, p.Message)
+	if err != nil {
+		return fmt.Errorf("bot: handle %s: %w", p.Message.ID, err)
+	}
+	op := p.Message.Transport + ":" + p.Message.ID
+	if err := b.q.Finish(ctx, op, p.Raw, b.envelopes(op, posts)); err != nil {
+		return fmt.Errorf("bot: queue replies to %s: %w", p.Message.ID, err)
+	}
+	return b.deliverNow(ctx)
+}
+
+// Tick runs every scheduled slot due at now and queues its posts.
+func (b *Bot) Tick(ctx context.Context, now time.Time) error {
+	batches, err := b.svc.RunDue(ctx, now)
+	for _, batch := range batches {
+		if ferr := b.q.Finish(ctx, batch.Op, "", b.envelopes(batch.Op, batch.Posts)); ferr != nil {
+			err = errors.Join(err, fmt.Errorf("bot: queue %s: %w", batch.Op, ferr))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("bot: tick: %w", err)
+	}
+	return b.deliverNow(ctx)
+}
+
+// Resume handles the messages stored before a crash but not finished.
+func (b *Bot) Resume(ctx context.Context) (int, error) {
+	pending, err := b.q.Pending(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("bot: resume: %w", err)
+	}
+	for _, p := range pending {
+		if err := b.handle(ctx, p); err != nil {
+			return 0, err
+		}
+	}
+	return len(pending), nil
+}
+
+// route is the transport a post goes through.
+func (b *Bot) route(p dispatch.Post) string {
+	if p.Chat.IsPrivate() && p.Chat.Transport != "" {
+		if _, ok := b.byName[p.Chat.Transport]; ok {
+			return p.Chat.Transport
+		}
+	}
+	if name, ok := b.opts.Routes[p.Chat.Group]; ok {
+		return name
+	}
+	if len(b.opts.Transports) > 0 {
+		return b.opts.Transports[0].Name()
+	}
+	return ""
+}
+
+// envelopes wraps posts for the outbox, splitting long texts per the route's limit.
+func (b *Bot) envelopes(op string, posts []dispatch.Post) []dispatch.Envelope {
+	now := b.opts.Now()
+	var out []dispatch.Envelope
+	n := 0
+	for _, p := range posts {
+		route := b.route(p)
+		limit := b.opts.Pacing[route].MaxLen
+		for i, part := range Split(p.Text, limit) {
+			q := p
+			q.Text = part
+			if i > 0 {
+				q.Mentions, q.ReplyTo = nil, "" // mention once, answer once
+			}
+			n++
+			out = append(out, dispatch.Envelope{ID: fmt.Sprintf("%s#%d", op, n), Transport: route, Post: q, Queued: now})
+		}
+	}
+	return out
+}
+
+// deliverNow drains every outbox in Synchronous mode; otherwise the workers do it.
+func (b *Bot) deliverNow(ctx context.Context) error {
+	if !b.opts.Synchronous {
+		return nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, t := range b.opts.Transports {
+		for {
+			e, ok, err := b.q.Take(ctx, t.Name(), b.opts.Instance, 0)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			if err := b.deliver(ctx, t, e, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Run starts every transport, one sender worker per transport and the scheduler tick,
+// and returns when ctx ends (nil) after the workers have stopped. Posts still queued stay
+// in Redis for the next start.
+func (b *Bot) Run(ctx context.Context) error {
+	if n, err := b.Resume(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		b.log.InfoContext(ctx, "resumed messages stored before the last stop", "count", n)
+	}
+	var wg sync.WaitGroup
+	for _, t := range b.opts.Transports {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if err := t.Run(ctx, b.Receive); err != nil && ctx.Err() == nil {
+				b.log.ErrorContext(ctx, "transport stopped; the others keep working", "transport", t.Name(), "err", err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			b.sendLoop(ctx, t)
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b.tickLoop(ctx)
+	}()
+	wg.Wait()
+	return nil
+}
+
+func (b *Bot) tickLoop(ctx context.Context) {
+	for {
+		if err := b.Tick(ctx, b.opts.Now()); err != nil && ctx.Err() == nil {
+			b.log.ErrorContext(ctx, "scheduler tick", "err", err)
+		}
+		if b.opts.Sleep(ctx, b.opts.TickEvery) != nil {
+			return
+		}
+	}
+}
+
+// sendLoop delivers a transport's outbox in order, paced, until ctx ends.
+func (b *Bot) sendLoop(ctx context.Context, t Transport) {
+	if n, err := b.q.Recover(ctx, t.Name(), b.opts.Instance); err != nil {
+		b.log.ErrorContext(ctx, "recover in-flight posts", "transport", t.Name(), "err", err)
+	} else if n > 0 {
+		b.log.InfoContext(ctx, "re-queued posts in flight at the last stop", "transport", t.Name(), "count", n)
+	}
+	pacer := NewPacer(b.opts.Pacing[t.Name()])
+	for ctx.Err() == nil {
+		// A blocking read: the worker wakes as soon as a post is queued, without polling.
+		e, ok, err := b.q.Take(ctx, t.Name(), b.opts.Instance, 5*time.Second)
+		if err != nil {
+			if ctx.Err() == nil {
+				b.log.ErrorContext(ctx, "read outbox", "transport", t.Name(), "err", err)
+				_ = b.opts.Sleep(ctx, time.Second)
+			}
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if err := b.deliver(ctx, t, e, pacer); err != nil && ctx.Err() == nil {
+			b.log.ErrorContext(ctx, "deliver", "transport", t.Name(), "id", e.ID, "err", err)
+		}
+	}
+}
+
+// deliver sends one envelope, retrying with backoff until it goes out, is rejected for
+// good, or (for scheduled posts with a webhook) takes the fallback route. It returns only
+// when the envelope is retired or ctx ends (then it stays in flight for the next start).
+func (b *Bot) deliver(ctx context.Context, t Transport, e dispatch.Envelope, pacer *Pacer) error {
+	backoff := time.Second
+	for try := 1; ; try++ {
+		if pacer != nil {
+			if wait := pacer.Wait(e.Post.Chat, b.opts.Now()); wait > 0 {
+				if err := b.opts.Sleep(ctx, wait); err != nil {
+					return err
+				}
+			}
+		}
+		err := t.Send(ctx, e.Post)
+		if pacer != nil {
+			pacer.Sent(e.Post.Chat, b.opts.Now())
+		}
+		route := t.Name()
+		if err != nil && errors.Is(err, ErrUnavailable) && e.Post.Scheduled {
+			if url := b.opts.Webhooks[e.Post.Chat.Group]; url != "" && b.opts.Fallback != nil {
+				b.log.WarnContext(ctx, "transport down: scheduled post takes the webhook", "transport", t.Name(), "group", e.Post.Chat.Group, "id", e.ID)
+				err, route = b.opts.Fallback.Send(ctx, url, e.Post), "webhook"
+			}
+		}
+		switch {
+		case err == nil:
+			b.log.InfoContext(ctx, "post delivered", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "tries", try)
+			return b.q.Delivered(ctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: try})
+		case errors.Is(err, ErrRejected):
+			b.log.ErrorContext(ctx, "post rejected, dropped", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "err", err)
+			return b.q.Delivered(ctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: "rejected", At: b.opts.Now(), Tries: try})
+		}
+		b.log.WarnContext(ctx, "send failed, will retry", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "try", try, "err", err)
+		if b.opts.Synchronous {
+			return fmt.Errorf("bot: send %s: %w", e.ID, err)
+		}
+		if err := b.opts.Sleep(ctx, backoff); err != nil {
+			return err
+		}
+		backoff = min(2*backoff, 5*time.Minute)
+	}
+}
+
+// newID makes an id for a message its transport did not number.
+func newID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}

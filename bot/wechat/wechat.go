@@ -1,0 +1,230 @@
+// Package wechat is chorus's WeChat transport, and the only importer of openwechat: it
+// logs in to WeChat's web protocol, maps group and private text messages to
+// dispatch.Message, and sends posts.
+package wechat
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/changzheng/chorus/bot"
+	"github.com/changzheng/chorus/dispatch"
+	"github.com/mdp/qrterminal/v3"
+)
+
+// Name is the transport's name in config and in dispatch.Chat.Transport.
+const Name = "wechat"
+
+// Backoff bounds the pause between re-login attempts; it doubles from Min up to Max.
+type Backoff struct {
+	// Min is the first pause; zero means 5s. It is also the pause after a failed sync.
+	Min time.Duration
+	// Max caps the pause; zero means 5 minutes.
+	Max time.Duration
+}
+
+// Options configures a Transport. The zero value is usable: scan login every time, no
+// groups listened to, output to the default logger and QR code to standard error.
+type Options struct {
+	// HotLoginFile is where the session is kept between runs so that a restart needs no
+	// new scan; empty means no hot login.
+	HotLoginFile string
+	// Groups are the exact names of the groups whose messages are handed on; messages in
+	// other groups are ignored. Private messages from friends are always handed on.
+	Groups []string
+	// HTTPClient supplies the transport (and, if set, the timeout) for every request;
+	// nil means http.DefaultTransport, which honours HTTPS_PROXY and SSL_CERT_FILE.
+	// Its cookie jar and redirect policy are not used: openwechat needs its own.
+	HTTPClient *http.Client
+	// QROut receives the login QR code, drawn for a terminal, and its URL; nil means
+	// os.Stderr.
+	QROut io.Writer
+	// Logger receives the transport's logs; nil means slog.Default(). Message text is
+	// never logged and nicknames are masked.
+	Logger *slog.Logger
+	// Backoff bounds the pause between re-login attempts.
+	Backoff Backoff
+	// Sleep pauses for d or until ctx ends (returning ctx's error); nil means a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now gives the time stamped on inbound messages; nil means time.Now.
+	Now func() time.Time
+}
+
+// Transport is the WeChat channel. Run logs in and receives; Send may be called from any
+// goroutine at any time and fails with bot.ErrUnavailable while logged out.
+type Transport struct {
+	opts   Options
+	log    *slog.Logger
+	groups map[string]bool
+
+	mu      sync.Mutex
+	cur     *session      // nil while logged out
+	changed chan struct{} // closed and replaced whenever cur changes
+}
+
+var _ bot.Transport = (*Transport)(nil)
+
+// New returns a Transport; nothing happens until Run.
+func New(opts Options) *Transport {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.QROut == nil {
+		opts.QROut = os.Stderr
+	}
+	if opts.Backoff.Min <= 0 {
+		opts.Backoff.Min = 5 * time.Second
+	}
+	if opts.Backoff.Max <= 0 {
+		opts.Backoff.Max = 5 * time.Minute
+	}
+	if opts.Backoff.Max < opts.Backoff.Min {
+		opts.Backoff.Max = opts.Backoff.Min
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	groups := make(map[string]bool, len(opts.Groups))
+	for _, g := range opts.Groups {
+		groups[g] = true
+	}
+	return &Transport{
+		opts:    opts,
+		log:     opts.Logger.With("transport", Name),
+		groups:  groups,
+		changed: make(chan struct{}),
+	}
+}
+
+// Name returns "wechat".
+func (t *Transport) Name() string { return Name }
+
+// LoggedIn reports whether a WeChat session is up, for health checks.
+func (t *Transport) LoggedIn() bool {
+	s := t.session()
+	return s != nil && !s.ended()
+}
+
+// Run logs in (hot login from Options.HotLoginFile when it works, else a QR scan) and
+// hands every text message from the configured groups and from friends to in. When the
+// session is lost (logged out on the phone, expired) it logs an error and logs in again,
+// pausing with backoff after failed attempts. It returns nil when ctx ends, after the
+// session's message loop has let go of in. Run must not be called twice at once.
+func (t *Transport) Run(ctx context.Context, in bot.Inbound) error {
+	delay := t.opts.Backoff.Min
+	for attempt := 1; ; attempt++ {
+		if ctx.Err() != nil {
+			return nil
+		}
+		t.log.Info("wechat logging in", "attempt", attempt, "hot_login", t.opts.HotLoginFile != "")
+		s, err := t.login(ctx, in)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			t.log.Error("wechat login failed", "attempt", attempt, "retry_in", delay, "err", err)
+			if t.opts.Sleep(ctx, delay) != nil {
+				return nil
+			}
+			delay = min(2*delay, t.opts.Backoff.Max)
+			continue
+		}
+		attempt, delay = 0, t.opts.Backoff.Min
+		t.setSession(s)
+		t.log.Info("wechat logged in", "self", mask(s.nick), "groups", len(t.groups))
+		reason := s.wait(ctx)
+		stopping := ctx.Err() != nil
+		if !stopping {
+			t.log.Error("wechat logged out; logging in again", "self", mask(s.nick), "reason", reason)
+		}
+		t.setSession(nil)
+		s.close()
+		if stopping {
+			t.log.Info("wechat stopped")
+			return nil
+		}
+	}
+}
+
+// Send delivers one post to a group (by name) or a friend (by nickname) of the current
+// session, with Mentions written as "@nick\u2005" before the text. It wraps
+// bot.ErrUnavailable while logged out and bot.ErrRejected when the chat is not among
+// the session's contacts; a refusal by WeChat (such as ret 1205, sending too often) is a
+// plain error, to be retried later.
+func (t *Transport) Send(ctx context.Context, p dispatch.Post) error {
+	s := t.session()
+	if s == nil || s.ended() {
+		return fmt.Errorf("wechat: send: not logged in: %w", bot.ErrUnavailable)
+	}
+	return s.send(ctx, p)
+}
+
+func (t *Transport) session() *session {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.cur
+}
+
+func (t *Transport) setSession(s *session) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.cur = s
+	close(t.changed)
+	t.changed = make(chan struct{})
+}
+
+// awaitSession waits until a session is up (want true) or gone (want false).
+func (t *Transport) awaitSession(ctx context.Context, want bool) error {
+	for {
+		t.mu.Lock()
+		ok, ch := (t.cur != nil) == want, t.changed
+		t.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// showQR draws the login QR code and prints its URL, for terminals that cannot draw.
+func (t *Transport) showQR(uuid string) {
+	w := t.opts.QROut
+	qrterminal.GenerateHalfBlock("https://login.weixin.qq.com/l/"+uuid, qrterminal.L, w)
+	url := "https://login.weixin.qq.com/qrcode/" + uuid
+	_, _ = fmt.Fprintf(w, "用微信扫码登录 chorus (scan with WeChat to log in): %s\n", url)
+	t.log.Warn("wechat waiting for a QR scan", "qr_url", url)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// mask hides a nickname in logs: its first character and "*".
+func mask(nick string) string {
+	if nick == "" {
+		return ""
+	}
+	r, _ := utf8.DecodeRuneInString(nick)
+	return string(r) + "*"
+}

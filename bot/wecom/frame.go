@@ -1,0 +1,200 @@
+package wecom
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/changzheng/chorus/bot"
+	"github.com/changzheng/chorus/dispatch"
+)
+
+// Commands of the long connection, as in the SDK's WsCmd.
+const (
+	cmdSubscribe   = "aibot_subscribe"
+	cmdPing        = "ping"
+	cmdRespond     = "aibot_respond_msg"
+	cmdSendMsg     = "aibot_send_msg"
+	cmdMsgCallback = "aibot_msg_callback"
+	cmdEvent       = "aibot_event_callback"
+)
+
+// Error codes chorus treats specially.
+const (
+	// CodeFreqLimit is WeCom's "api freq out of limit": retry later.
+	CodeFreqLimit = 45009
+	// CodeStaleReqID is the ack to an aibot_respond_msg whose req_id belongs to an
+	// earlier connection; the answer has to go out as a push instead.
+	CodeStaleReqID = 846605
+	// CodeSystemBusy is WeCom's generic "system busy, try again".
+	CodeSystemBusy = -1
+)
+
+// MaxStreamBytes is the most content one aibot_respond_msg stream frame may carry.
+const MaxStreamBytes = 20480
+
+// frame is one message of the long connection in either direction. Acknowledgements
+// have no cmd and carry errcode/errmsg.
+type frame struct {
+	Cmd     string          `json:"cmd,omitempty"`
+	Headers headers         `json:"headers"`
+	Body    json.RawMessage `json:"body,omitempty"`
+	Errcode *int            `json:"errcode,omitempty"`
+	Errmsg  string          `json:"errmsg,omitempty"`
+}
+
+type headers struct {
+	ReqID string `json:"req_id"`
+}
+
+type subscribeBody struct {
+	BotID  string `json:"bot_id"`
+	Secret string `json:"secret"`
+}
+
+// callbackBody is the body of aibot_msg_callback and aibot_event_callback.
+type callbackBody struct {
+	MsgID    string `json:"msgid"`
+	AibotID  string `json:"aibotid"`
+	ChatID   string `json:"chatid"`
+	ChatType string `json:"chattype"`
+	From     struct {
+		UserID string `json:"userid"`
+	} `json:"from"`
+	MsgType string `json:"msgtype"`
+	Text    struct {
+		Content string `json:"content"`
+	} `json:"text"`
+	Event struct {
+		EventType string `json:"eventtype"`
+	} `json:"event"`
+}
+
+type streamBody struct {
+	MsgType string        `json:"msgtype"`
+	Stream  streamContent `json:"stream"`
+}
+
+type streamContent struct {
+	ID      string `json:"id"`
+	Finish  bool   `json:"finish"`
+	Content string `json:"content"`
+}
+
+type sendMsgBody struct {
+	ChatID   string          `json:"chatid"`
+	MsgType  string          `json:"msgtype"`
+	Markdown markdownContent `json:"markdown"`
+}
+
+type markdownContent struct {
+	Content string `json:"content"`
+}
+
+// newReqID makes a request id the way the SDK's generateReqId does:
+// "<prefix>_<unix millis>_<8 hex digits>".
+func newReqID(prefix string, now time.Time) string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return prefix + "_" + strconv.FormatInt(now.UnixMilli(), 10) + "_" + hex.EncodeToString(b[:])
+}
+
+// AckError is a non-zero errcode in an acknowledgement from WeCom. It wraps
+// bot.ErrRejected unless the code is one worth retrying (frequency limit, system busy).
+type AckError struct {
+	// Cmd is the command that was refused.
+	Cmd string
+	// Code and Msg are the ack's errcode and errmsg.
+	Code int
+	Msg  string
+}
+
+func (e *AckError) Error() string {
+	return fmt.Sprintf("wecom: %s: errcode %d: %s", e.Cmd, e.Code, e.Msg)
+}
+
+// Unwrap returns bot.ErrRejected for codes that retrying will not fix.
+func (e *AckError) Unwrap() error {
+	if e.Retryable() {
+		return nil
+	}
+	return bot.ErrRejected
+}
+
+// Retryable reports whether sending the same post again later may succeed.
+func (e *AckError) Retryable() bool {
+	switch e.Code {
+	case CodeFreqLimit, CodeSystemBusy, CodeStaleReqID:
+		return true
+	}
+	return false
+}
+
+// render turns a post into markdown: each mention as "@nick " before the text, and
+// markdown's special characters escaped so the text shows as written.
+func render(p dispatch.Post) string {
+	var b strings.Builder
+	for _, m := range p.Mentions {
+		b.WriteString("@")
+		b.WriteString(escapeMarkdown(m))
+		b.WriteString(" ")
+	}
+	b.WriteString(escapeMarkdown(p.Text))
+	return b.String()
+}
+
+// escapeMarkdown backslash-escapes the characters WeCom markdown treats as markup
+// (emphasis, code, links, font tags) and the line-leading ones that would start a
+// heading, a quote or a list.
+func escapeMarkdown(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	lineStart := true
+	for _, r := range s {
+		switch r {
+		case '\\', '*', '_', '`', '[', ']', '<', '>':
+			b.WriteByte('\\')
+		case '#', '-':
+			if lineStart {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteRune(r)
+		lineStart = r == '\n'
+	}
+	return b.String()
+}
+
+// stripMention removes a leading "@name " mention from group text. The name ends at
+// the first space (ASCII, U+2005 as WeChat uses, or ideographic).
+func stripMention(s string) string {
+	if !strings.HasPrefix(s, "@") {
+		return s
+	}
+	i := strings.IndexFunc(s, func(r rune) bool { return r == ' ' || r == '\u2005' || r == '\u3000' })
+	if i < 0 {
+		return ""
+	}
+	_, size := firstRune(s[i:])
+	return strings.TrimLeft(s[i+size:], " \u2005\u3000")
+}
+
+func firstRune(s string) (rune, int) {
+	for _, r := range s {
+		return r, len(string(r))
+	}
+	return 0, 0
+}
+
+// mask hides all but the first two characters of a user id for logs.
+func mask(id string) string {
+	r := []rune(id)
+	if len(r) <= 2 {
+		return string(r) + "***"
+	}
+	return string(r[:2]) + "***"
+}

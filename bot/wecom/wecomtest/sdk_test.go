@@ -1,0 +1,102 @@
+package wecomtest_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/changzheng/chorus/bot/wecom/wecomtest"
+)
+
+// TestOfficialSDKSpeaksToFake runs the official Node.js SDK (sdkcheck/check.js) against
+// the fake, so the fake's strict checks are themselves checked against the real client.
+// Without node or sdkcheck/node_modules it skips, unless CI=true or
+// CHORUS_SDK_CHECK=1, when it fails.
+func TestOfficialSDKSpeaksToFake(t *testing.T) {
+	required := os.Getenv("CI") == "true" || os.Getenv("CHORUS_SDK_CHECK") == "1"
+	missing := func(why string) {
+		t.Helper()
+		if required {
+			t.Fatalf("%s; run (cd bot/wecom/wecomtest/sdkcheck && npm ci)", why)
+		}
+		t.Skipf("%s; set CHORUS_SDK_CHECK=1 to require this test", why)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing("node not found")
+	}
+	if _, err := os.Stat(filepath.Join("sdkcheck", "node_modules", "@wecom", "aibot-node-sdk", "package.json")); err != nil {
+		missing("sdkcheck/node_modules missing")
+	}
+
+	const botID, secret = "aibSDKCHECK", "sdk-secret"
+	srv := wecomtest.NewServer(botID, secret)
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "check.js", srv.URL(), botID, secret)
+	cmd.Dir = "sdkcheck"
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	const wait = 10 * time.Second
+	sub, err := srv.NextSubscribe(wait)
+	if err != nil || !sub.OK || sub.BotID != botID || sub.Secret != secret {
+		cancel()
+		<-exited
+		t.Fatalf("subscribe %+v, %v\nnode output:\n%s", sub, err, out.String())
+	}
+	cb, err := srv.SendGroupText("wrSDKCHECK", "zhangsan", "@长征社区小助手 接 12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replies []wecomtest.Reply
+	for range 2 {
+		r, err := srv.NextReply(wait)
+		if err != nil {
+			cancel()
+			<-exited
+			t.Fatalf("%v\nnode output:\n%s", err, out.String())
+		}
+		replies = append(replies, r)
+	}
+	for i, r := range replies {
+		if r.ReqID != cb.ReqID || r.MsgType != "stream" || r.StreamID != replies[0].StreamID || r.Finish != (i == 1) {
+			t.Errorf("reply %d: %+v; want stream frames answering %s, finished last", i, r, cb.ReqID)
+		}
+	}
+	if replies[1].Content != "收到：@长征社区小助手 接 12" {
+		t.Errorf("final reply content %q", replies[1].Content)
+	}
+	p, err := srv.NextPush(wait)
+	if err != nil {
+		t.Fatalf("%v\nnode output:\n%s", err, out.String())
+	}
+	if p.ChatID != "wrSDKCHECK" || p.MsgType != "markdown" || p.Content != "**主动推送** 来自 SDK" {
+		t.Errorf("push %+v", p)
+	}
+	if _, err := srv.NextPing(wait); err != nil {
+		t.Errorf("SDK heartbeat: %v", err)
+	}
+	if _, err := srv.SendGroupText("wrSDKCHECK", "zhangsan", "bye"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-exited; err != nil {
+		t.Fatalf("node check.js: %v\n%s", err, out.String())
+	}
+	if errs := srv.Errors(); len(errs) > 0 {
+		t.Errorf("fake saw protocol violations from the official SDK:\n%s", strings.Join(errs, "\n"))
+	}
+	t.Logf("node output:\n%s", out.String())
+}

@@ -1,0 +1,80 @@
+// Command chorus runs a residential community's volunteers from the chat groups they
+// already use: chorus run (WeChat / WeCom), chorus console (a terminal chat), chorus demo
+// (a scripted day in 长征社区) and chorus export (the monthly workbook).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // the binary carries its own zoneinfo: Asia/Shanghai on any host
+)
+
+// Env is what a run of chorus gets from its process; tests build their own.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
+	stop()
+	os.Exit(code)
+}
+
+const usage = `用法 / usage:
+  chorus run     [--config config.yaml]            connect to WeChat / WeCom and serve the groups
+  chorus console [--config config.yaml] [--json] [--at RFC3339]
+                                                   chat with the bot in the terminal
+  chorus demo    [--config config.yaml] [--json]   a scripted day (and week) in 长征社区
+  chorus export  --month 2026-12 --out feedback.xlsx [--config config.yaml]
+                                                   the month's feedback workbook`
+
+// Main runs one chorus command and returns the process's exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 {
+		fmt.Fprintln(env.Stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = cmdRun(ctx, args[1:], env)
+	case "console":
+		err = cmdConsole(ctx, args[1:], env)
+	case "demo":
+		err = cmdDemo(ctx, args[1:], env)
+	case "export":
+		err = cmdExport(ctx, args[1:], env)
+	case "help", "-h", "--help":
+		fmt.Fprintln(env.Stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(env.Stderr, "chorus: unknown command %q\n%s\n", args[0], usage)
+		return 2
+	}
+	var ue usageError
+	switch {
+	case err == nil, errors.Is(err, context.Canceled):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(env.Stderr, "chorus: %v\n%s\n", err, usage)
+		return 2
+	}
+	fmt.Fprintf(env.Stderr, "chorus: %v\n", err)
+	return 1
+}
+
+// usageError is a mistake on the command line.
+type usageError struct{ error }
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}

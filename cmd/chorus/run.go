@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/changzheng/chorus/bot"
+	"github.com/changzheng/chorus/bot/wechat"
+	"github.com/changzheng/chorus/bot/wecom"
+	"github.com/changzheng/chorus/store"
+)
+
+// runOptions lets tests point the transports at fakes; zero values mean the real services.
+type runOptions struct {
+	// WeChatHTTP replaces the HTTP client openwechat uses (tests: the protocol fake).
+	WeChatHTTP *http.Client
+	// Sleep replaces the bot's and transports' waits (tests: shortened backoffs).
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Ready is called with the HTTP address once chorus listens (tests).
+	Ready func(addr string)
+}
+
+func cmdRun(ctx context.Context, args []string, env Env) error {
+	return runWith(ctx, args, env, runOptions{})
+}
+
+// runWith is chorus run with injectable parts.
+func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	path := fs.String("config", "config.yaml", "config file")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	cfg, err := LoadConfig(*path, env.Getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(env.Stderr, slog.LevelInfo)
+	db, closeDB, err := openStore(ctx, cfg, env)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	svc, err := newService(cfg, db, time.Now, log)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data_dir: %w", err)
+	}
+
+	routes, webhooks := map[string]string{}, map[string]string{}
+	var wechatGroups []string
+	wecomChats := map[string]string{}
+	for _, g := range cfg.Groups {
+		routes[g.Name] = g.Transport
+		if g.Webhook != "" {
+			webhooks[g.Name] = g.Webhook
+		}
+		switch g.Transport {
+		case "wechat":
+			wechatGroups = append(wechatGroups, g.Name)
+		case "wecom":
+			wecomChats[g.WeComChatID] = g.Name
+		}
+	}
+	var transports []bot.Transport
+	health := map[string]func() bool{}
+	pacing := map[string]bot.Pacing{}
+	if cfg.WeChat.Enabled {
+		wt := wechat.New(wechat.Options{
+			HotLoginFile: filepath.Join(cfg.DataDir, cfg.WeChat.HotLoginFile),
+			Groups:       wechatGroups, HTTPClient: ro.WeChatHTTP, QROut: env.Stderr,
+			Logger: log.With("transport", "wechat"), Sleep: ro.Sleep,
+		})
+		transports = append(transports, wt)
+		health["wechat"] = wt.LoggedIn
+		pacing["wechat"] = bot.Pacing{Gap: time.Duration(cfg.WeChat.MinGap), Jitter: time.Duration(cfg.WeChat.Jitter),
+			PerMinute: cfg.WeChat.PerMinute, MaxLen: cfg.WeChat.MaxLen}
+	}
+	if cfg.WeCom.Enabled {
+		if cfg.WeCom.BotID == "" || cfg.WeCom.Secret == "" {
+			log.Error("wecom transport cannot start: set wecom.bot_id and CHORUS_WECOM_SECRET; the other transports keep working")
+		} else {
+			ct := wecom.New(wecom.Options{URL: cfg.WeCom.URL, BotID: cfg.WeCom.BotID, Secret: cfg.WeCom.Secret,
+				Groups: wecomChats, Logger: log.With("transport", "wecom"), Sleep: ro.Sleep})
+			transports = append(transports, ct)
+			health["wecom"] = ct.Connected
+			pacing["wecom"] = bot.Pacing{Gap: time.Duration(cfg.WeCom.MinGap), PerMinute: cfg.WeCom.PerMinute,
+				PerHour: cfg.WeCom.PerHour, MaxLen: cfg.WeCom.MaxLen}
+		}
+	}
+	if len(transports) == 0 {
+		return errors.New("no transport enabled: set wechat.enabled or wecom.enabled in config")
+	}
+	for g, t := range routes {
+		if _, ok := health[t]; !ok {
+			log.Warn("group's transport is not running; its posts wait in the outbox", "group", g, "transport", t)
+		}
+	}
+	b := bot.New(svc, db, bot.Options{
+		Transports: transports, Routes: routes, Webhooks: webhooks, Fallback: wecom.Webhook{},
+		Pacing: pacing, Instance: cfg.Instance, Sleep: ro.Sleep, Logger: log,
+	})
+
+	srv, addr, err := serveHTTP(ctx, cfg.HTTP.Addr, db, health, log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if ro.Ready != nil {
+		ro.Ready(addr)
+	}
+	log.Info("chorus running", "community", cfg.Community.Name, "transports", len(transports), "http", addr)
+	err = b.Run(ctx)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	log.Info("chorus stopped; queued posts stay in Redis for the next start")
+	return err
+}
+
+// serveHTTP serves /healthz (Redis answers) and /readyz (which transports are up and the
+// routes the latest posts took).
+func serveHTTP(ctx context.Context, addr string, db *store.DB, health map[string]func() bool, log *slog.Logger) (*http.Server, string, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := db.Ping(r.Context()); err != nil {
+			http.Error(w, "redis: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		up, anyUp := map[string]bool{}, false
+		for name, f := range health {
+			up[name] = f()
+			anyUp = anyUp || up[name]
+		}
+		recent, err := db.Deliveries(r.Context(), 20)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		if !anyUp {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"transports": up, "recent": recent})
+	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("http.addr %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", "err", err)
+		}
+	}()
+	return srv, ln.Addr().String(), nil
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/changzheng/chorus/bot"
+	"github.com/changzheng/chorus/bot/console"
+	"github.com/changzheng/chorus/dispatch"
+	"github.com/changzheng/chorus/store"
+)
+
+// openStore connects to the configured Redis, or starts the embedded store with a notice
+// when none is configured. The returned close releases it.
+func openStore(ctx context.Context, cfg *Config, env Env) (*store.DB, func(), error) {
+	var rdb *redis.Client
+	var closeFn func()
+	where := ""
+	switch url := env.Getenv("CHORUS_REDIS_URL"); {
+	case url != "":
+		opt, err := redis.ParseURL(url)
+		if err != nil {
+			return nil, nil, fmt.Errorf("CHORUS_REDIS_URL: %w", err)
+		}
+		rdb, where = redis.NewClient(opt), opt.Addr
+		closeFn = func() { _ = rdb.Close() }
+	case cfg.Redis.Addr != "":
+		rdb = redis.NewClient(&redis.Options{Addr: cfg.Redis.Addr, Password: cfg.Redis.Password, DB: cfg.Redis.DB})
+		where = cfg.Redis.Addr
+		closeFn = func() { _ = rdb.Close() }
+	default:
+		emb, err := store.StartEmbedded()
+		if err != nil {
+			return nil, nil, err
+		}
+		fmt.Fprintln(env.Stderr, "chorus: 未配置 Redis，数据只保存在内存中，退出即丢失 (no Redis configured: data is kept in memory only)")
+		rdb, where = emb.Client, "embedded"
+		closeFn = func() { _ = emb.Close() }
+	}
+	db := store.New(rdb, store.Options{Community: cfg.Community.ID})
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.Ping(pctx); err != nil {
+		closeFn()
+		return nil, nil, fmt.Errorf("cannot reach Redis at %s: %w", where, err)
+	}
+	if err := db.Load(pctx); err != nil {
+		closeFn()
+		return nil, nil, err
+	}
+	return db, closeFn, nil
+}
+
+// newService builds the dispatch service for cfg on db with the given clock.
+func newService(cfg *Config, db *store.DB, now func() time.Time, log *slog.Logger) (*dispatch.Service, error) {
+	com, err := cfg.community()
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := cfg.jobs()
+	if err != nil {
+		return nil, err
+	}
+	return dispatch.New(com, db, dispatch.Options{Now: now, Logger: log, Jobs: jobs, CatchUp: time.Duration(cfg.CatchUp)}), nil
+}
+
+type consoleFlags struct {
+	config string
+	json   bool
+	at     string
+}
+
+func parseConsoleFlags(name string, args []string, stderr io.Writer) (consoleFlags, error) {
+	var f consoleFlags
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.config, "config", "config.yaml", "config file")
+	fs.BoolVar(&f.json, "json", false, "write each bot message as one JSON object a line")
+	fs.StringVar(&f.at, "at", "", "start the console's clock at this RFC 3339 time")
+	if err := fs.Parse(args); err != nil {
+		return f, usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return f, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	return f, nil
+}
+
+// consoleSession wires the console transport, the service and the bot on one store.
+func consoleSession(ctx context.Context, f consoleFlags, env Env, in io.Reader, demo bool, start time.Time) error {
+	cfg, err := LoadConfig(f.config, env.Getenv)
+	if err != nil {
+		return err
+	}
+	if f.at != "" {
+		start, err = time.Parse(time.RFC3339, f.at)
+		if err != nil {
+			return usageError{fmt.Errorf("--at %q: want an RFC 3339 time like 2026-12-01T08:30:00+08:00", f.at)}
+		}
+	}
+	db, closeDB, err := openStore(ctx, cfg, env)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	log := newLogger(env.Stderr, slog.LevelWarn)
+	clock := console.NewClock(start)
+	svc, err := newService(cfg, db, clock.Now, log)
+	if err != nil {
+		return err
+	}
+	nick := ""
+	if len(cfg.Coordinators) > 0 {
+		nick = cfg.Coordinators[0]
+	}
+	var b *bot.Bot
+	opts := console.Options{
+		In: in, Out: env.Stdout, Err: env.Stderr, JSON: f.json, Echo: demo, Clock: clock,
+		Groups: cfg.groupNames(), Group: cfg.Groups[0].Name, Nick: nick, BotName: cfg.Community.BotName,
+		Tick: func(ctx context.Context, now time.Time) error { return b.Tick(ctx, now) },
+	}
+	if demo {
+		opts.Comment = "-- "
+	}
+	ct := console.New(opts)
+	b = bot.New(svc, db, bot.Options{Transports: []bot.Transport{ct}, Synchronous: true, Now: clock.Now, Logger: log})
+	// The first tick records where each job's schedule starts, so :advance runs exactly
+	// the slots it passes.
+	if err := b.Tick(ctx, clock.Now()); err != nil {
+		return err
+	}
+	return ct.Run(ctx, b.Receive)
+}
+
+func cmdConsole(ctx context.Context, args []string, env Env) error {
+	f, err := parseConsoleFlags("console", args, env.Stderr)
+	if err != nil {
+		return err
+	}
+	return consoleSession(ctx, f, env, env.Stdin, false, time.Now().Truncate(time.Minute))
+}
+
+// demoStart is the demo's clock: a Monday morning, so the week holds every scheduled post.
+const demoStart = "2026-11-30T07:30:00+08:00"
+
+func cmdDemo(ctx context.Context, args []string, env Env) error {
+	f, err := parseConsoleFlags("demo", args, env.Stderr)
+	if err != nil {
+		return err
+	}
+	if f.at == "" {
+		f.at = demoStart
+	}
+	script := demoScript()
+	return consoleSession(ctx, f, env, strings.NewReader(script), true, time.Time{})
+}
+
+func cmdExport(ctx context.Context, args []string, env Env) error {
+	return errors.New("export: not built yet (issue 5)")
+}

@@ -1,0 +1,474 @@
+package dispatch
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Verb names what a command does, whatever alias was typed.
+type Verb int
+
+// The verbs of the chat contract.
+const (
+	VerbPublish Verb = iota + 1
+	VerbClaim
+	VerbRelease
+	VerbComplete
+	VerbAssign
+	VerbCancelTask
+	VerbListTasks
+	VerbMyTasks
+	VerbHelp
+	VerbRegister
+	VerbPromote
+	VerbFileReport
+	VerbProgress
+	VerbDispatch
+	VerbResolve
+	VerbRate
+	VerbAgenda
+	VerbListReports
+	VerbCheckIn
+	VerbStats
+	VerbBroadcast
+	VerbDuty
+	VerbLeave
+)
+
+// argKind says what may follow a verb; it decides whether a message that merely starts
+// with a verb's characters ("接孩子去了") is a command at all.
+type argKind int
+
+const (
+	argNone    argKind = iota // the whole message is the verb ("任务")
+	argID                     // a task or report id follows ("接 12", "接12")
+	argText                   // free text follows after a separator ("发布 …")
+	argGlued                  // free text, no separator needed ("报修3号楼水管漏了")
+	argOptText                // nothing, or text after a separator ("报到", "报到 新疆油田公司")
+)
+
+type alias struct {
+	word string
+	verb Verb
+	args argKind
+}
+
+// aliases is the one table of verbs and their aliases. Longer aliases are tried first, so
+// "取消任务" wins over "取消认领" and "我的任务" over "任务".
+func aliases() []alias {
+	return []alias{
+		{"发布任务", VerbPublish, argText}, {"新任务", VerbPublish, argText}, {"发布", VerbPublish, argText},
+		{"取消认领", VerbRelease, argID}, {"退出", VerbRelease, argID}, {"退", VerbRelease, argID},
+		{"认领", VerbClaim, argID}, {"接单", VerbClaim, argID}, {"报名", VerbClaim, argID}, {"接", VerbClaim, argID}, {"领", VerbClaim, argID},
+		{"已完成", VerbComplete, argID}, {"完成", VerbComplete, argID}, {"打卡", VerbComplete, argID},
+		{"指派", VerbAssign, argID},
+		{"取消任务", VerbCancelTask, argID},
+		{"任务列表", VerbListTasks, argNone}, {"待认领", VerbListTasks, argNone}, {"任务", VerbListTasks, argNone},
+		{"我的任务", VerbMyTasks, argNone},
+		{"帮助", VerbHelp, argNone}, {"help", VerbHelp, argNone}, {"?", VerbHelp, argNone},
+		{"登记", VerbRegister, argText},
+		{"设为协调员", VerbPromote, argText},
+		{"报事", VerbFileReport, argGlued}, {"反映", VerbFileReport, argGlued}, {"报修", VerbFileReport, argGlued},
+		{"投诉", VerbFileReport, argGlued}, {"求助", VerbFileReport, argGlued},
+		{"进度", VerbProgress, argID}, {"查询", VerbProgress, argID},
+		{"派单", VerbDispatch, argID},
+		{"办结", VerbResolve, argID},
+		{"基本满意", VerbRate, argID}, {"不满意", VerbRate, argID}, {"满意", VerbRate, argID},
+		{"上会", VerbAgenda, argID},
+		{"诉求列表", VerbListReports, argNone}, {"诉求", VerbListReports, argNone},
+		{"报到", VerbCheckIn, argOptText},
+		{"统计", VerbStats, argNone}, {"排行", VerbStats, argNone},
+		{"广播", VerbBroadcast, argText},
+		{"值班", VerbDuty, argNone},
+		{"请假", VerbLeave, argText},
+	}
+}
+
+// Command is a parsed chat command. The concrete types below are the closed set.
+type Command interface{ command() Verb }
+
+// Publish creates a task; Text is everything after the verb (title, time, place, …).
+type Publish struct{ Text string }
+
+// Claim takes a place on a task.
+type Claim struct{ Task int64 }
+
+// Release gives a place back.
+type Release struct{ Task int64 }
+
+// Complete records service hours; Hours is zero when the task's duration applies.
+type Complete struct {
+	Task  int64
+	Hours float64
+	Note  string
+}
+
+// Assign claims a place on someone's behalf.
+type Assign struct {
+	Task int64
+	Nick string
+}
+
+// CancelTask cancels a task.
+type CancelTask struct{ Task int64 }
+
+// ListTasks lists the open tasks of this group's team.
+type ListTasks struct{}
+
+// MyTasks lists the speaker's tasks.
+type MyTasks struct{}
+
+// Help lists the commands the speaker may use.
+type Help struct{}
+
+// Register binds a real name and work unit to the speaker.
+type Register struct{ Name, Unit string }
+
+// Promote makes someone a coordinator.
+type Promote struct{ Nick string }
+
+// FileReport files a resident's report.
+type FileReport struct{ Text string }
+
+// Progress shows a report's status and history.
+type Progress struct{ Report int64 }
+
+// Dispatch assigns a report to a party; Rest holds the party and the optional deadline.
+type Dispatch struct {
+	Report int64
+	Rest   string
+}
+
+// Resolve marks a report resolved.
+type Resolve struct {
+	Report int64
+	Note   string
+}
+
+// Rating is the reporter's verdict on a resolved report.
+type Rating int
+
+// The ratings, from 满意 down.
+const (
+	Satisfied Rating = iota + 1
+	FairlySatisfied
+	Dissatisfied
+)
+
+// Rate is the reporter's rating of a resolved report.
+type Rate struct {
+	Report int64
+	Rating Rating
+	Note   string
+}
+
+// Agenda puts a report on the roundtable agenda.
+type Agenda struct{ Report int64 }
+
+// ListReports lists the open reports.
+type ListReports struct{}
+
+// CheckIn records this month's 双向报到.
+type CheckIn struct{ Unit string }
+
+// Stats shows this month's figures.
+type Stats struct{}
+
+// Broadcast sends a text to all groups or one team's groups.
+type Broadcast struct{ Target, Text string }
+
+// Duty shows today's roster duties.
+type Duty struct{}
+
+// Leave takes the speaker off the roster for a day; Text is the day as typed.
+type Leave struct{ Text string }
+
+func (Publish) command() Verb     { return VerbPublish }
+func (Claim) command() Verb       { return VerbClaim }
+func (Release) command() Verb     { return VerbRelease }
+func (Complete) command() Verb    { return VerbComplete }
+func (Assign) command() Verb      { return VerbAssign }
+func (CancelTask) command() Verb  { return VerbCancelTask }
+func (ListTasks) command() Verb   { return VerbListTasks }
+func (MyTasks) command() Verb     { return VerbMyTasks }
+func (Help) command() Verb        { return VerbHelp }
+func (Register) command() Verb    { return VerbRegister }
+func (Promote) command() Verb     { return VerbPromote }
+func (FileReport) command() Verb  { return VerbFileReport }
+func (Progress) command() Verb    { return VerbProgress }
+func (Dispatch) command() Verb    { return VerbDispatch }
+func (Resolve) command() Verb     { return VerbResolve }
+func (Rate) command() Verb        { return VerbRate }
+func (Agenda) command() Verb      { return VerbAgenda }
+func (ListReports) command() Verb { return VerbListReports }
+func (CheckIn) command() Verb     { return VerbCheckIn }
+func (Stats) command() Verb       { return VerbStats }
+func (Broadcast) command() Verb   { return VerbBroadcast }
+func (Duty) command() Verb        { return VerbDuty }
+func (Leave) command() Verb       { return VerbLeave }
+
+// maxCommandRunes bounds what Parse looks at; longer messages are refused with a short
+// reply rather than stored.
+const maxCommandRunes = 500
+
+// Parse recognises a command at the start of text. It returns ok=false for ordinary chat,
+// which is never answered. For a command with missing or malformed arguments it returns
+// ok=true and a *Refusal that shows the right form.
+func Parse(text, botName string) (cmd Command, ok bool, err error) {
+	t := stripLead(Normalize(text), botName)
+	a, rest, found := matchVerb(t)
+	if !found {
+		return nil, false, nil
+	}
+	if !accepts(a.args, rest) {
+		return nil, false, nil
+	}
+	if utf8.RuneCountInString(rest) > maxCommandRunes {
+		return nil, true, refuse(replyTooLong)
+	}
+	rest = strings.TrimSpace(strings.TrimLeft(rest, " :,，：、"))
+	if a.args == argText || a.args == argGlued || a.args == argOptText {
+		// Free text is kept as typed (full-width commas, line breaks): only the verb and
+		// ids need normalising.
+		if raw, ok := rawRest(text, botName, a.word); ok {
+			rest = raw
+		}
+	}
+	cmd, err = build(a, rest)
+	return cmd, true, err
+}
+
+// rawRest is what follows the verb in the text as typed.
+func rawRest(text, botName, word string) (string, bool) {
+	t := strings.TrimLeftFunc(text, unicode.IsSpace)
+	if botName != "" && strings.HasPrefix(t, "@"+botName) {
+		t = strings.TrimLeftFunc(t[len("@"+botName):], unicode.IsSpace)
+	}
+	t = strings.TrimLeft(t, "#/＃／")
+	t = strings.TrimLeftFunc(t, unicode.IsSpace)
+	if !strings.HasPrefix(t, word) {
+		return "", false
+	}
+	t = strings.TrimLeftFunc(t[len(word):], func(r rune) bool { return unicode.IsSpace(r) || isSep(r) })
+	return strings.TrimRightFunc(t, unicode.IsSpace), true
+}
+
+// stripLead removes an optional "@bot-name", "#" or "/" before the verb.
+func stripLead(t, botName string) string {
+	t = strings.TrimSpace(t)
+	if botName != "" && strings.HasPrefix(t, "@"+botName) {
+		t = strings.TrimLeft(t[len("@"+botName):], " \u2005")
+	}
+	t = strings.TrimLeft(t, "#/")
+	return strings.TrimSpace(t)
+}
+
+func matchVerb(t string) (alias, string, bool) {
+	var best alias
+	found := false
+	for _, a := range aliases() {
+		if len(a.word) <= len(best.word) {
+			continue
+		}
+		if strings.HasPrefix(strings.ToLower(t), a.word) {
+			best, found = a, true
+		}
+	}
+	if !found {
+		return alias{}, "", false
+	}
+	return best, t[len(best.word):], true
+}
+
+// isSep reports whether r separates a verb from its arguments.
+func isSep(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune(":,，：、\u2005", r)
+}
+
+// trailing is punctuation people add after a bare verb ("任务？", "统计。").
+const trailing = " 。.!！?？~～"
+
+// accepts decides whether what follows a verb makes the message a command.
+func accepts(k argKind, rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	switch k {
+	case argNone:
+		return strings.Trim(rest, trailing) == ""
+	case argID:
+		if strings.Trim(rest, trailing) == "" {
+			return true // a bare "接": a command missing its id
+		}
+		return isSep(r) || unicode.IsDigit(r) || r == '#' || r == 'R' || r == 'r'
+	case argText, argOptText:
+		return strings.Trim(rest, trailing) == "" || isSep(r)
+	case argGlued:
+		return true
+	}
+	return false
+}
+
+// build turns a verb and its argument text into a typed command.
+func build(a alias, rest string) (Command, error) {
+	v := a.verb
+	switch v {
+	case VerbPublish:
+		if rest == "" {
+			return nil, refuse(formatPublish)
+		}
+		return Publish{Text: rest}, nil
+	case VerbClaim, VerbRelease, VerbCancelTask:
+		id, tail, ok := leadingID(rest, false)
+		if !ok || tail != "" {
+			return nil, refuse(formatFor(v))
+		}
+		switch v {
+		case VerbClaim:
+			return Claim{Task: id}, nil
+		case VerbRelease:
+			return Release{Task: id}, nil
+		}
+		return CancelTask{Task: id}, nil
+	case VerbComplete:
+		id, tail, ok := leadingID(rest, false)
+		if !ok {
+			return nil, refuse(formatComplete)
+		}
+		c := Complete{Task: id}
+		if h, phrase, ok := ParseHours(tail); ok {
+			c.Hours = h.Hours()
+			tail = strings.Replace(tail, phrase, "", 1)
+		}
+		c.Note = strings.TrimSpace(tail)
+		return c, nil
+	case VerbAssign:
+		id, tail, ok := leadingID(rest, false)
+		nick := trimNick(tail)
+		if !ok || nick == "" {
+			return nil, refuse(formatAssign)
+		}
+		return Assign{Task: id, Nick: nick}, nil
+	case VerbPromote:
+		nick := trimNick(rest)
+		if nick == "" {
+			return nil, refuse(formatPromote)
+		}
+		return Promote{Nick: nick}, nil
+	case VerbRegister:
+		f := strings.Fields(rest)
+		if len(f) == 0 || utf8.RuneCountInString(f[0]) > 20 {
+			return nil, refuse(formatRegister)
+		}
+		return Register{Name: f[0], Unit: strings.Join(f[1:], " ")}, nil
+	case VerbFileReport:
+		if utf8.RuneCountInString(rest) < 2 {
+			return nil, refuse(formatReport)
+		}
+		return FileReport{Text: rest}, nil
+	case VerbProgress, VerbAgenda:
+		id, tail, ok := leadingID(rest, true)
+		if !ok || tail != "" {
+			return nil, refuse(formatFor(v))
+		}
+		if v == VerbProgress {
+			return Progress{Report: id}, nil
+		}
+		return Agenda{Report: id}, nil
+	case VerbDispatch:
+		id, tail, ok := leadingID(rest, true)
+		if !ok || tail == "" {
+			return nil, refuse(formatDispatch)
+		}
+		return Dispatch{Report: id, Rest: tail}, nil
+	case VerbResolve:
+		id, tail, ok := leadingID(rest, true)
+		if !ok {
+			return nil, refuse(formatResolve)
+		}
+		return Resolve{Report: id, Note: tail}, nil
+	case VerbRate:
+		id, tail, ok := leadingID(rest, true)
+		if !ok {
+			return nil, refuse(formatRate)
+		}
+		r := Satisfied
+		switch a.word {
+		case "基本满意":
+			r = FairlySatisfied
+		case "不满意":
+			r = Dissatisfied
+		}
+		return Rate{Report: id, Rating: r, Note: tail}, nil
+	case VerbCheckIn:
+		return CheckIn{Unit: rest}, nil
+	case VerbBroadcast:
+		end := strings.IndexFunc(rest, unicode.IsSpace)
+		if end < 0 {
+			end = len(rest)
+		}
+		target, text := rest[:end], strings.TrimSpace(rest[end:])
+		if target == "" || text == "" {
+			return nil, refuse(formatBroadcast)
+		}
+		return Broadcast{Target: target, Text: text}, nil
+	case VerbLeave:
+		if rest == "" {
+			return nil, refuse(formatLeave)
+		}
+		return Leave{Text: rest}, nil
+	case VerbListTasks:
+		return ListTasks{}, nil
+	case VerbMyTasks:
+		return MyTasks{}, nil
+	case VerbHelp:
+		return Help{}, nil
+	case VerbListReports:
+		return ListReports{}, nil
+	case VerbStats:
+		return Stats{}, nil
+	case VerbDuty:
+		return Duty{}, nil
+	}
+	return nil, refuse(replyUnknown)
+}
+
+// leadingID reads "12", "#12", "12号", "任务12" (and "R37" when report is set) at the start
+// of s, returning the id and the trimmed text after it.
+func leadingID(s string, report bool) (int64, string, bool) {
+	s = strings.TrimPrefix(s, "#")
+	if report {
+		if strings.HasPrefix(s, "R") || strings.HasPrefix(s, "r") {
+			s = s[1:]
+		}
+	} else {
+		s = strings.TrimPrefix(s, "任务")
+		s = strings.TrimPrefix(s, "#")
+	}
+	end := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if end < 0 {
+		end = len(s)
+	}
+	if end == 0 || end > 9 {
+		return 0, "", false
+	}
+	id, err := strconv.ParseInt(s[:end], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, "", false
+	}
+	tail := strings.TrimPrefix(s[end:], "号")
+	if tail != "" {
+		r, _ := utf8.DecodeRuneInString(tail)
+		if !isSep(r) && !strings.ContainsRune(trailing, r) {
+			return 0, "", false // "12a": not an id
+		}
+	}
+	return id, strings.TrimSpace(strings.Trim(tail, trailing+":,，：、")), true
+}
+
+// trimNick reads "@雷胜" (with or without the @ and WeChat's \u2005 after it).
+func trimNick(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "@")
+	return strings.TrimSpace(strings.Trim(s, "\u2005"))
+}

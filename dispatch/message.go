@@ -1,0 +1,70 @@
+// Package dispatch is chorus's domain: who is who, tasks, residents' reports, rosters and
+// scheduled jobs, the chat grammar, and every reply. It imports only the standard library.
+package dispatch
+
+import "time"
+
+// Chat is an address a message came from or a post goes to: a configured group, or a
+// private chat with one person through one transport.
+type Chat struct {
+	// Group is the configured group name (the WeChat group's exact name); empty for a
+	// private chat.
+	Group string `json:"group,omitempty"`
+	// User is the display name of the person in a private chat; empty for a group.
+	User string `json:"user,omitempty"`
+	// Transport names the transport a private chat goes through ("wechat", "wecom",
+	// "console"). Groups are routed by config, so it may be empty for them.
+	Transport string `json:"transport,omitempty"`
+	// Ref is the transport's stable id for the private chat's person (a WeCom userid) or
+	// for the group (a WeCom chatid); empty where the transport has none.
+	Ref string `json:"ref,omitempty"`
+}
+
+// IsPrivate reports whether c is a private chat.
+func (c Chat) IsPrivate() bool { return c.Group == "" }
+
+// Sender is who sent a message, as the transport saw them.
+type Sender struct {
+	// Nick is the display name the chat showed (WeChat nickname or group display name).
+	Nick string
+	// Ref is the transport's most stable handle for the person: the WeChat NickName (which
+	// survives re-logins, unlike UserName) or the WeCom userid. Empty means "use Nick".
+	Ref string
+}
+
+// Message is one inbound chat message, transport-neutral.
+type Message struct {
+	// ID is the transport's message id; messages are de-duplicated by Transport+ID.
+	ID string
+	// Transport names the transport that received it.
+	Transport string
+	// Chat is where it was said.
+	Chat Chat
+	// From is who said it.
+	From Sender
+	// Text is the message text with any leading @bot mention already removed.
+	Text string
+	// MentionsBot is true when the message @-mentioned the bot.
+	MentionsBot bool
+	// At is when the transport received it.
+	At time.Time
+}
+
+// Post is one outbound message: dispatch decides the words and who is mentioned; the
+// transport decides the bytes on the wire.
+type Post struct {
+	// Chat is where the post goes.
+	Chat Chat `json:"chat"`
+	// Text is the content without mentions.
+	Text string `json:"text"`
+	// Mentions are the display names to @-mention, in order; the transport renders them.
+	Mentions []string `json:"mentions,omitempty"`
+	// ReplyTo is the inbound message id this answers, when it is a reply; transports that
+	// can answer a message directly (WeCom's aibot_respond_msg) use it.
+	ReplyTo string `json:"reply_to,omitempty"`
+	// Scheduled marks posts made by scheduled jobs and broadcasts; they may take a fallback
+	// route (a WeCom webhook) when the group's own transport is down.
+	Scheduled bool `json:"scheduled,omitempty"`
+	// At is the scheduled slot a job's post belongs to; zero for replies.
+	At time.Time `json:"at,omitzero"`
+}

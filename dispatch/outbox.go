@@ -1,0 +1,59 @@
+package dispatch
+
+import (
+	"context"
+	"time"
+)
+
+// Envelope is a post queued in the outbox for one transport.
+type Envelope struct {
+	// ID is unique per post part; deliveries are logged under it.
+	ID string `json:"id"`
+	// Transport is the route the post was queued for.
+	Transport string `json:"transport"`
+	Post      Post   `json:"post"`
+	// Queued is when it entered the outbox.
+	Queued time.Time `json:"queued"`
+	// Raw is the envelope exactly as stored, so it can be retired; not stored itself.
+	Raw string `json:"-"`
+}
+
+// Delivery records how a post went out.
+type Delivery struct {
+	ID    string    `json:"id"`
+	Chat  Chat      `json:"chat"`
+	Route string    `json:"route"` // the transport name, or "webhook" for the fallback
+	At    time.Time `json:"at"`
+	Tries int       `json:"tries"`
+}
+
+// Pending is an inbound message stored but not yet fully handled.
+type Pending struct {
+	Message Message
+	// Raw is the entry exactly as stored, so it can be retired.
+	Raw string
+}
+
+// Batch is the posts one scheduled slot produced; Op makes queuing them once-only.
+type Batch struct {
+	Op    string
+	Posts []Post
+}
+
+// SlotStore claims scheduled slots so each runs once across processes.
+type SlotStore interface {
+	// ClaimSlot claims the slot of job at, for lease; false when another run has it or
+	// it is done.
+	ClaimSlot(ctx context.Context, job string, at time.Time, lease time.Duration) (bool, error)
+	// Watermark is the last slot of job that was reached; zero if none.
+	Watermark(ctx context.Context, job string) (time.Time, error)
+	// SetWatermark records that every slot of job up to at was reached.
+	SetWatermark(ctx context.Context, job string, at time.Time) error
+}
+
+// OnceStore remembers that something happened, so a reminder or a call for volunteers is
+// sent once however the scheduler's slots fall.
+type OnceStore interface {
+	// Once reports true the first time it is called with what, false afterwards.
+	Once(ctx context.Context, what string) (bool, error)
+}

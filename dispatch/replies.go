@@ -1,0 +1,143 @@
+package dispatch
+
+// Every user-visible string of chorus is here: this file is the chat contract in Go.
+// Placeholders are fmt verbs; the handler that uses a string fills it.
+
+const (
+	replyInternal = "系统出了点问题，请稍后再试。"
+	replyHint     = "您好！发送「帮助」查看可用的命令。"
+	replyUnknown  = "没有这个命令，发送「帮助」查看可用的命令。"
+	replyTooLong  = "消息太长了，请精简到500字以内再发。"
+
+	formatPublish   = "格式：发布 任务名称 [时间] [地点] [需要N人] [N小时]，例如 发布 发放防诈骗宣传材料 明天上午9点 社区门口 需要3人 2小时"
+	formatClaim     = "格式：接 任务编号，例如 接 12"
+	formatRelease   = "格式：退 任务编号，例如 退 12"
+	formatComplete  = "格式：完成 任务编号 [N小时] [备注]，例如 完成 12 2小时 发了200份"
+	formatAssign    = "格式：指派 任务编号 @昵称，例如 指派 12 @雷胜"
+	formatCancel    = "格式：取消任务 任务编号，例如 取消任务 12"
+	formatPromote   = "格式：设为协调员 @昵称"
+	formatRegister  = "格式：登记 姓名 [单位]，例如 登记 雷胜 新疆油田公司"
+	formatReport    = "格式：报事 问题和地点，例如 报事 3号楼2单元楼道灯坏了"
+	formatProgress  = "格式：进度 诉求编号，例如 进度 R37"
+	formatDispatch  = "格式：派单 诉求编号 责任方 [期限]，例如 派单 R37 物业 3天"
+	formatResolve   = "格式：办结 诉求编号 [说明]，例如 办结 R37 已更换灯泡"
+	formatRate      = "格式：满意 诉求编号（或 基本满意 / 不满意 诉求编号 原因），例如 满意 R37"
+	formatAgenda    = "格式：上会 诉求编号，例如 上会 R37"
+	formatBroadcast = "格式：广播 全部|队伍名 内容，例如 广播 全部 近期有冒充社保局的诈骗电话"
+	formatLeave     = "格式：请假 日期，例如 请假 明天"
+
+	replyPublishWhere = "请在志愿者队伍的群里发布任务，任务会归属这个群的队伍。"
+	replyPastTime     = "时间已经过去了（%s），请换一个将来的时间。"
+	replyTaskTooLong  = "任务名称请在60字以内、地点在40字以内。"
+	replyPublished    = "已发布任务 #%d：%s\n回复「接 %d」认领"
+
+	replyNoTask               = "没有找到任务 #%d"
+	replyClaimed              = "已认领 #%d %s"
+	replyStillNeed            = "，还差 %d 人"
+	replyNowFull              = "，名额已满"
+	replyWaitlisted           = "#%d 名额已满，你在候补第 %d 位，有人退出会通知你"
+	replyAlreadyHeld          = "你已经认领了 #%d，无需重复认领"
+	replyAlreadyWaiting       = "你已经在 #%d 的候补第 %d 位，无需重复报名"
+	replyTaskCancelledAlready = "任务 #%d 已取消"
+	replyTaskOver             = "任务 #%d 已经结束"
+	replyAssigned             = "已为 @%s 认领："
+	replyNoMember             = "没有找到成员 @%s，请对方先在群里发一句话或发送「登记 姓名」"
+	replyNotClaimed           = "你没有认领 #%d"
+	replyLeftWaiting          = "已退出 #%d 的候补"
+	replyReleased             = "已退出 #%d，名额已让出"
+	replyPromoted             = "候补递补：你已获得 #%d %s 的名额，请准时参加"
+	replyNotHolder            = "你没有占到 #%d 的名额，不能打卡"
+	replyAlreadyDone          = "#%d 你已经打过卡了"
+	replyCompleted            = "已记录 #%d 服务 %s，辛苦了！"
+	replyCancelled            = "已取消任务 #%d %s，已通知认领的人"
+	replyCancelNotice         = "任务 #%d %s 已取消，感谢大家的支持"
+	replyListWhere            = "请在志愿者队伍的群里查看任务"
+	replyNoOpenTasks          = "%s 目前没有待认领的任务"
+	replyOpenTasksHead        = "%s 待认领任务："
+	replyClaimHint            = "回复「接 编号」认领"
+	replyNoMyTasks            = "你目前没有认领的任务"
+	replyMyTasksHead          = "你的任务："
+
+	replyRegistered     = "已登记：%s"
+	replyRegisteredUnit = "已登记：%s，单位 %s"
+	replyRelinked       = "已登记：%s（已找回你之前的记录）"
+	replyPromotedCoord  = "已将 @%s 设为协调员"
+
+	replyReportFiled        = "已受理 R%d（%s，%s），我们会在%s内响应。发送「进度 R%d」可随时查看进度"
+	replyNoReport           = "没有找到诉求 R%d"
+	replyReportChanged      = "R%d 刚刚有了变化，请发送「进度」查看后再操作"
+	replyNoParty            = "没有找到责任方「%s」，可以派给：%s"
+	replyAmbiguousParty     = "「%s」对应多个责任方：%s，请写得更完整些"
+	replyDispatched         = "已将 R%d 派给 %s，期限 %s"
+	replyReporterDispatched = "你反映的 R%d 已派给 %s 处理，期限 %s"
+	replyLinkedTask         = "新任务 #%d（诉求R%d）：%s · %s\n%s\n办结期限 %s，回复「接 %d」认领"
+	replyResolveWho         = "仅协调员或责任队伍的队员可以办结诉求"
+	replyReportClosed       = "R%d 已关闭，不能再修改；如需重新处理请联系协调员"
+	replyAlreadyResolved    = "R%d 已经办结，正在等居民评价"
+	replyResolved           = "已办结 R%d，已请居民评价"
+	replyPleaseRate         = "你反映的 R%d 已办结%s。请回复「满意 R%d」「基本满意 R%d」或「不满意 R%d 原因」"
+	replyRateWho            = "只有反映这个问题的居民可以评价"
+	replyNotResolvedYet     = "R%d 还没有办结，办结后再评价"
+	replyThanksRating       = "谢谢你的评价，R%d 已关闭"
+	replyReopened           = "抱歉没有办好，R%d 已重新交给 %s 处理，并列入圆桌会议议程"
+	replyReopenedNotice     = "居民对 R%d（%s，%s）不满意：%s。已重新派给 %s，并列入圆桌会议议程"
+	replyAlreadyOnAgenda    = "R%d 已在圆桌会议议程上"
+	replyOnAgenda           = "已将 R%d 列入圆桌会议议程"
+	replyNoOpenReports      = "目前没有未关闭的诉求"
+	replyOpenReportsHead    = "未关闭的诉求（最早的在前）："
+	replyProposeResolve     = "#%d 已完成。诉求 R%d 如已解决，请发送「办结 R%d 处理情况」"
+
+	replyCheckedIn        = "%s报到成功（%s），感谢你的付出！"
+	replyCheckedInAlready = "你%s已经报到过了（%s），每月报到一次即可"
+	replyNoTeam           = "没有找到队伍「%s」，可以广播到：全部、%s"
+	replyBroadcast        = "已广播到 %d 个群"
+	replyNoRoster         = "这个群没有值班表"
+	replyNotOnRoster      = "你不在值班表上，无需请假"
+	replyLeaveTaken       = "已请假：%s，值班会顺延给下一位"
+	replyDutySwap         = "%s %s：%s 请假，由你顶班，辛苦了"
+)
+
+// formatFor is the usage line of an id verb.
+func formatFor(v Verb) string {
+	switch v {
+	case VerbClaim:
+		return formatClaim
+	case VerbRelease:
+		return formatRelease
+	case VerbCancelTask:
+		return formatCancel
+	case VerbProgress:
+		return formatProgress
+	case VerbAgenda:
+		return formatAgenda
+	}
+	return replyUnknown
+}
+
+// helpFor lists the commands a speaker may use in a kind of group.
+func helpFor(r Role, k GroupKind) string {
+	text := "可用命令：\n" +
+		"报事 问题和地点 —— 反映问题，例如 报事 3号楼2单元楼道灯坏了\n" +
+		"进度 R编号 —— 查看诉求进度\n" +
+		"满意/基本满意/不满意 R编号 —— 评价办结的诉求\n" +
+		"统计 —— 本月统计\n" +
+		"登记 姓名 [单位] —— 登记实名"
+	if r >= RoleMember || k == KindVolunteers {
+		text += "\n任务 —— 待认领任务\n" +
+			"接 编号 —— 认领任务，例如 接 12\n" +
+			"退 编号 —— 退出任务\n" +
+			"完成 编号 [N小时] [备注] —— 打卡记录服务时长\n" +
+			"我的任务 —— 我认领的任务\n" +
+			"报到 [单位] —— 党员每月报到\n" +
+			"值班 —— 今天的值班\n" +
+			"请假 日期 —— 值班请假"
+	}
+	if r >= RoleCoordinator {
+		text += "\n协调员：\n" +
+			"发布 任务名称 [时间] [地点] [需要N人] [N小时]\n" +
+			"指派 编号 @昵称 / 取消任务 编号\n" +
+			"派单 R编号 责任方 [期限] / 办结 R编号 / 上会 R编号 / 诉求\n" +
+			"广播 全部|队伍名 内容 / 设为协调员 @昵称"
+	}
+	return text
+}

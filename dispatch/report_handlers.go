@@ -1,0 +1,448 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func (s *Service) fileReport(ctx context.Context, t *turn, c FileReport) ([]Post, error) {
+	r := Report{
+		Text:     c.Text,
+		Category: Classify(c.Text, s.c.Categories),
+		Place:    ExtractPlace(c.Text),
+		Reporter: Person{ID: t.me.ID, Nick: t.me.Nick},
+		Origin:   t.m.Chat,
+		Status:   ReportAccepted,
+		Created:  t.now,
+		Due:      t.now.Add(s.c.DispatchSLA),
+		History:  []Event{{At: t.now, Who: whoResident, What: "报事"}},
+	}
+	r, err := s.st.FileReport(ctx, t.op, r, s.month(t.now), t.now)
+	if err != nil {
+		return nil, fmt.Errorf("file report: %w", err)
+	}
+	place := r.Place
+	if place == "" {
+		place = "地点未注明"
+	}
+	return []Post{t.reply(fmt.Sprintf(replyReportFiled, r.ID, r.Category, place, formatSpan(s.c.DispatchSLA), r.ID))}, nil
+}
+
+// whoResident stands for the reporter in a history shown to anyone.
+const whoResident = "居民"
+
+// loadReport reads a report, turning a missing one into a refusal.
+func (s *Service) loadReport(ctx context.Context, id int64) (Report, error) {
+	r, err := s.st.Report(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return r, refuse(fmt.Sprintf(replyNoReport, id))
+	}
+	if err != nil {
+		return r, fmt.Errorf("read report %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// change applies a transition, turning a lost race into a refusal to try again.
+func (s *Service) change(ctx context.Context, t *turn, c ReportChange) (Report, error) {
+	c.Month = s.month(t.now)
+	c.Event.At = t.now
+	r, err := s.st.ChangeReport(ctx, t.op, c, t.now)
+	if errors.Is(err, ErrConflict) {
+		return r, refuse(fmt.Sprintf(replyReportChanged, c.ID))
+	}
+	if err != nil {
+		return r, fmt.Errorf("change report %d: %w", c.ID, err)
+	}
+	return r, nil
+}
+
+// tellReporter is a post to the reporter where they reported.
+func tellReporter(r Report, text string) Post {
+	p := Post{Chat: r.Origin, Text: text}
+	if !r.Origin.IsPrivate() {
+		p.Mentions = []string{r.Reporter.Nick}
+	}
+	return p
+}
+
+// toCoordinators is a post to every coordinators' group.
+func (s *Service) toCoordinators(text string) []Post {
+	var out []Post
+	for _, g := range s.c.GroupsOfKind(KindCoordinators) {
+		out = append(out, Post{Chat: Chat{Group: g.Name}, Text: text})
+	}
+	return out
+}
+
+func (s *Service) progress(ctx context.Context, t *turn, c Progress) ([]Post, error) {
+	r, err := s.loadReport(ctx, c.Report)
+	if err != nil {
+		return nil, err
+	}
+	coordinator := t.role >= RoleCoordinator
+	text := r.Text
+	if !coordinator {
+		text = MaskPersonal(text)
+	}
+	lines := []string{
+		fmt.Sprintf("R%d %s · %s", r.ID, r.Category, placeOr(r.Place)),
+		"状态：" + s.statusLine(r, t.now),
+		"内容：" + text,
+	}
+	if coordinator {
+		where := r.Origin.Group
+		if where == "" {
+			where = "私聊"
+		}
+		lines = append(lines, fmt.Sprintf("报事人：%s（%s）", r.Reporter.Nick, where))
+	}
+	lines = append(lines, "记录：")
+	for _, e := range r.History {
+		lines = append(lines, fmt.Sprintf("%s %s %s", s.shortTime(e.At), e.Who, e.What))
+	}
+	return []Post{t.reply(strings.Join(lines, "\n"))}, nil
+}
+
+func placeOr(p string) string {
+	if p == "" {
+		return "地点未注明"
+	}
+	return p
+}
+
+func (s *Service) statusLine(r Report, now time.Time) string {
+	line := string(r.Status)
+	if r.Party != "" && r.Status != ReportAccepted {
+		line += "（" + r.Party
+		if r.Status == ReportDispatched && !r.Due.IsZero() {
+			line += "，期限 " + FormatWhen(r.Due, now, s.c.Loc)
+		}
+		line += "）"
+	}
+	if r.OnAgenda && r.Status != ReportClosed {
+		line += "，已列入圆桌会议议程"
+	}
+	return line
+}
+
+// shortTime is "11月27日 10:00" for history lines.
+func (s *Service) shortTime(t time.Time) string {
+	t = t.In(s.c.Loc)
+	return fmt.Sprintf("%d月%d日 %02d:%02d", t.Month(), t.Day(), t.Hour(), t.Minute())
+}
+
+// parties are the configured parties plus every volunteer team.
+func (s *Service) parties() []Party {
+	out := slices.Clone(s.c.Parties)
+	for _, team := range s.c.Teams() {
+		if !slices.ContainsFunc(out, func(p Party) bool { return p.Name == team }) {
+			out = append(out, Party{Name: team, Team: team})
+		}
+	}
+	return out
+}
+
+// matchParty finds the one party whose name starts with (or contains) what was typed.
+func (s *Service) matchParty(typed string) (Party, error) {
+	var hits []Party
+	for _, p := range s.parties() {
+		if strings.HasPrefix(p.Name, typed) {
+			hits = append(hits, p)
+		}
+	}
+	if len(hits) == 0 {
+		for _, p := range s.parties() {
+			if strings.Contains(p.Name, typed) {
+				hits = append(hits, p)
+			}
+		}
+	}
+	switch len(hits) {
+	case 1:
+		return hits[0], nil
+	case 0:
+		return Party{}, refuse(fmt.Sprintf(replyNoParty, typed, s.partyNames()))
+	}
+	var names []string
+	for _, h := range hits {
+		names = append(names, h.Name)
+	}
+	return Party{}, refuse(fmt.Sprintf(replyAmbiguousParty, typed, strings.Join(names, "、")))
+}
+
+func (s *Service) partyNames() string {
+	var names []string
+	for _, p := range s.parties() {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, "、")
+}
+
+var spanRE = regexp.MustCompile(`^(\d{1,3})\s*(天|日|小时|个小时|h)$`)
+
+// parseDeadline reads 派单's deadline: "3天", "48小时", or a date phrase.
+func (s *Service) parseDeadline(text string, now time.Time) (time.Time, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return now.Add(s.c.ResolveSLA), nil
+	}
+	if m := spanRE.FindStringSubmatch(text); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		unit := time.Hour
+		if m[2] == "天" || m[2] == "日" {
+			unit = 24 * time.Hour
+		}
+		if n <= 0 || time.Duration(n)*unit > 90*24*time.Hour {
+			return time.Time{}, refuse(formatDispatch)
+		}
+		return now.Add(time.Duration(n) * unit), nil
+	}
+	if when, _, ok := ParseWhen(text, now, s.c.Loc); ok {
+		if !when.After(now) {
+			return time.Time{}, refuse(fmt.Sprintf(replyPastTime, FormatWhen(when, now, s.c.Loc)))
+		}
+		return when, nil
+	}
+	return time.Time{}, refuse(formatDispatch)
+}
+
+func (s *Service) dispatchReport(ctx context.Context, t *turn, c Dispatch) ([]Post, error) {
+	if err := require(t, RoleCoordinator, "派单"); err != nil {
+		return nil, err
+	}
+	r, err := s.loadReport(ctx, c.Report)
+	if err != nil {
+		return nil, err
+	}
+	typed, deadline, _ := strings.Cut(c.Rest, " ")
+	party, err := s.matchParty(typed)
+	if err != nil {
+		return nil, err
+	}
+	due, err := s.parseDeadline(deadline, t.now)
+	if err != nil {
+		return nil, err
+	}
+	what := "派单给" + party.Name + "，期限 " + FormatWhen(due, t.now, s.c.Loc)
+	if r.Status == ReportClosed {
+		what = "重新打开，" + what
+	}
+	r, err = s.change(ctx, t, ReportChange{
+		ID: r.ID, Version: r.Version, Status: ReportDispatched, Party: party.Name, Due: due,
+		Event: Event{Who: t.me.Nick, What: what},
+	})
+	if err != nil {
+		return nil, err
+	}
+	posts := []Post{
+		t.reply(fmt.Sprintf(replyDispatched, r.ID, party.Name, FormatWhen(due, t.now, s.c.Loc))),
+		tellReporter(r, fmt.Sprintf(replyReporterDispatched, r.ID, party.Name, FormatWhen(due, t.now, s.c.Loc))),
+	}
+	if party.Team == "" {
+		return posts, nil
+	}
+	groups := s.c.TeamGroups(party.Team)
+	if len(groups) == 0 {
+		return posts, nil
+	}
+	task, err := s.st.PublishTask(ctx, t.op+":task", Task{
+		Team: party.Team, Group: groups[0].Name, Title: fmt.Sprintf("处理诉求R%d", r.ID),
+		Place: r.Place, Duration: time.Hour, Need: 1, Status: TaskOpen, By: t.me.ID, Report: r.ID,
+	}, t.now)
+	if err != nil {
+		return nil, fmt.Errorf("dispatch report %d: linked task: %w", r.ID, err)
+	}
+	posts = append(posts, Post{
+		Chat: Chat{Group: groups[0].Name},
+		Text: fmt.Sprintf(replyLinkedTask, task.ID, r.ID, r.Category, placeOr(r.Place), MaskPersonal(r.Text), FormatWhen(due, t.now, s.c.Loc), task.ID),
+	})
+	return posts, nil
+}
+
+// mayResolve: a coordinator, or a member of the responsible volunteer team.
+func (s *Service) mayResolve(t *turn, r Report) bool {
+	if t.role >= RoleCoordinator {
+		return true
+	}
+	return t.role >= RoleMember && r.Party != "" && t.me.Team == r.Party
+}
+
+func (s *Service) resolveReport(ctx context.Context, t *turn, c Resolve) ([]Post, error) {
+	r, err := s.loadReport(ctx, c.Report)
+	if err != nil {
+		return nil, err
+	}
+	if !s.mayResolve(t, r) {
+		return nil, refuse(replyResolveWho)
+	}
+	switch r.Status {
+	case ReportClosed:
+		return nil, refuse(fmt.Sprintf(replyReportClosed, r.ID))
+	case ReportResolved:
+		return nil, refuse(fmt.Sprintf(replyAlreadyResolved, r.ID))
+	}
+	what := "办结"
+	if c.Note != "" {
+		what += "：" + c.Note
+	}
+	r, err = s.change(ctx, t, ReportChange{
+		ID: r.ID, Version: r.Version, Status: ReportResolved, Party: r.Party, ResolvedAt: t.now,
+		Event: Event{Who: t.me.Nick, What: what},
+		Stat:  "resolved", ResolveMinutes: int(t.now.Sub(r.Created).Minutes()),
+	})
+	if err != nil {
+		return nil, err
+	}
+	note := ""
+	if c.Note != "" {
+		note = "：" + c.Note
+	}
+	return []Post{
+		t.reply(fmt.Sprintf(replyResolved, r.ID)),
+		tellReporter(r, fmt.Sprintf(replyPleaseRate, r.ID, note, r.ID, r.ID, r.ID)),
+	}, nil
+}
+
+func (s *Service) rateReport(ctx context.Context, t *turn, c Rate) ([]Post, error) {
+	r, err := s.loadReport(ctx, c.Report)
+	if err != nil {
+		return nil, err
+	}
+	if r.Reporter.ID != t.me.ID {
+		return nil, refuse(replyRateWho)
+	}
+	if r.Status != ReportResolved {
+		if r.Status == ReportClosed {
+			return nil, refuse(fmt.Sprintf(replyReportClosed, r.ID))
+		}
+		return nil, refuse(fmt.Sprintf(replyNotResolvedYet, r.ID))
+	}
+	word := ratingWord(c.Rating)
+	what := "评价：" + word
+	if c.Note != "" {
+		what += "（" + c.Note + "）"
+	}
+	ch := ReportChange{
+		ID: r.ID, Version: r.Version, Party: r.Party, Rating: c.Rating,
+		Event: Event{Who: whoResident, What: what},
+	}
+	if c.Rating == Dissatisfied {
+		ch.Status, ch.Due, ch.Agenda, ch.Stat = ReportDispatched, t.now.Add(s.c.ResolveSLA), true, "reopened"
+	} else {
+		ch.Status, ch.Stat = ReportClosed, "closed"
+	}
+	r, err = s.change(ctx, t, ch)
+	if err != nil {
+		return nil, err
+	}
+	if c.Rating != Dissatisfied {
+		return []Post{t.reply(fmt.Sprintf(replyThanksRating, r.ID))}, nil
+	}
+	posts := []Post{t.reply(fmt.Sprintf(replyReopened, r.ID, r.Party))}
+	note := c.Note
+	if note == "" {
+		note = "未说明原因"
+	}
+	return append(posts, s.toCoordinators(fmt.Sprintf(replyReopenedNotice, r.ID, r.Category, placeOr(r.Place), MaskPersonal(note), r.Party))...), nil
+}
+
+func ratingWord(r Rating) string {
+	switch r {
+	case FairlySatisfied:
+		return "基本满意"
+	case Dissatisfied:
+		return "不满意"
+	}
+	return "满意"
+}
+
+func (s *Service) agenda(ctx context.Context, t *turn, c Agenda) ([]Post, error) {
+	if err := require(t, RoleCoordinator, "把诉求列入议程"); err != nil {
+		return nil, err
+	}
+	r, err := s.loadReport(ctx, c.Report)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == ReportClosed {
+		return nil, refuse(fmt.Sprintf(replyReportClosed, r.ID))
+	}
+	if r.OnAgenda {
+		return nil, refuse(fmt.Sprintf(replyAlreadyOnAgenda, r.ID))
+	}
+	r, err = s.change(ctx, t, ReportChange{
+		ID: r.ID, Version: r.Version, Status: r.Status, Party: r.Party, Due: r.Due, Agenda: true,
+		Event: Event{Who: t.me.Nick, What: "列入圆桌会议议程"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []Post{t.reply(fmt.Sprintf(replyOnAgenda, r.ID))}, nil
+}
+
+func (s *Service) listReports(ctx context.Context, t *turn) ([]Post, error) {
+	if err := require(t, RoleCoordinator, "查看诉求列表"); err != nil {
+		return nil, err
+	}
+	rs, err := s.st.OpenReports(ctx, listLimit)
+	if err != nil {
+		return nil, fmt.Errorf("list reports: %w", err)
+	}
+	if len(rs) == 0 {
+		return []Post{t.reply(replyNoOpenReports)}, nil
+	}
+	lines := []string{replyOpenReportsHead}
+	for _, r := range rs {
+		party := ""
+		if r.Party != "" && r.Status != ReportAccepted {
+			party = "（" + r.Party + "）"
+		}
+		lines = append(lines, fmt.Sprintf("R%d %s %s %s%s 已等%s", r.ID, r.Category, placeOr(r.Place), r.Status, party, formatSpan(t.now.Sub(r.Created))))
+	}
+	return []Post{t.reply(strings.Join(lines, "\n"))}, nil
+}
+
+// formatSpan writes a duration the way people say it: "2小时", "3天", "1天5小时", "40分钟".
+func formatSpan(d time.Duration) string {
+	if d < time.Hour {
+		return fmt.Sprintf("%d分钟", max(0, int(d.Minutes())))
+	}
+	days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+	switch {
+	case days == 0:
+		return fmt.Sprintf("%d小时", hours)
+	case hours == 0:
+		return fmt.Sprintf("%d天", days)
+	}
+	return fmt.Sprintf("%d天%d小时", days, hours)
+}
+
+var (
+	phoneRE = regexp.MustCompile(`1[3-9]\d{9}|\d{3,4}-\d{7,8}`)
+)
+
+// MaskPersonal hides phone numbers in text shown to people other than coordinators and in
+// logs ("138****5678").
+func MaskPersonal(text string) string {
+	return phoneRE.ReplaceAllStringFunc(text, func(p string) string {
+		if len(p) < 7 {
+			return "****"
+		}
+		return p[:3] + "****" + p[len(p)-4:]
+	})
+}
+
+// MaskName hides a display name in logs: its first rune and a star.
+func MaskName(name string) string {
+	for _, r := range name {
+		return string(r) + "*"
+	}
+	return ""
+}

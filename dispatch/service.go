@@ -1,0 +1,237 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"time"
+)
+
+// Store is everything the domain keeps. store.DB implements it; functions ask for the
+// smallest piece they use.
+type Store interface {
+	TaskStore
+	PeopleStore
+	ReportStore
+	DutyStore
+	SlotStore
+	OnceStore
+}
+
+// Options configures a Service. The zero value of each field is documented.
+type Options struct {
+	// Now is the clock; nil means time.Now is not available and Handle panics, so cmd
+	// always sets it (the console passes its own clock).
+	Now func() time.Time
+	// Logger receives internal errors; nil discards them.
+	Logger *slog.Logger
+	// Jobs are the scheduled jobs, by name (see JobNames) with their schedules; nil
+	// means no scheduled posts.
+	Jobs []Job
+	// CatchUp is how late a slot missed while chorus was down may still run; zero means 2h.
+	CatchUp time.Duration
+}
+
+// Service decides what every message and every scheduled slot does. It never sends
+// anything itself: Handle and RunDue return posts as values.
+type Service struct {
+	c       Community
+	st      Store
+	now     func() time.Time
+	log     *slog.Logger
+	jobs    []Job
+	catchUp time.Duration
+}
+
+// New returns a Service for community c on store st.
+func New(c Community, st Store, opts Options) *Service {
+	c.withDefaults()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	catchUp := opts.CatchUp
+	if catchUp <= 0 {
+		catchUp = 2 * time.Hour
+	}
+	return &Service{c: c, st: st, now: opts.Now, log: log, jobs: opts.Jobs, catchUp: catchUp}
+}
+
+// Community returns the community the service serves, with defaults filled in.
+func (s *Service) Community() Community { return s.c }
+
+// Role is what a speaker may do.
+type Role int
+
+// The roles, least first.
+const (
+	RoleResident Role = iota
+	RoleMember
+	RoleCoordinator
+)
+
+// turn is one message being handled: who said it, where, and when.
+type turn struct {
+	m     Message
+	me    Member
+	role  Role
+	group Group // zero for a private chat or an unknown group
+	op    string
+	now   time.Time
+}
+
+// reply answers the speaker where they spoke, @-mentioning them in a group.
+func (t *turn) reply(text string) Post {
+	p := Post{Chat: t.m.Chat, Text: text, ReplyTo: t.m.ID}
+	if !t.m.Chat.IsPrivate() {
+		p.Mentions = []string{t.m.From.Nick}
+	}
+	return p
+}
+
+// Handle answers one inbound message. Ordinary chat yields no posts. Refusals become a
+// short reply; internal errors are logged and answered with one generic line, so the
+// returned error is reserved for failures the caller should retry (none today).
+func (s *Service) Handle(ctx context.Context, m Message) (posts []Post, err error) {
+	defer func() {
+		// No input may crash the process: a panic in a handler becomes the generic reply.
+		if r := recover(); r != nil {
+			s.log.ErrorContext(ctx, "handle: panic", "panic", r, "stack", string(debug.Stack()))
+			posts, err = []Post{(&turn{m: m}).reply(replyInternal)}, nil
+		}
+	}()
+	cmd, ok, perr := Parse(m.Text, s.c.BotName)
+	if !ok {
+		if m.MentionsBot {
+			return []Post{(&turn{m: m}).reply(replyHint)}, nil
+		}
+		return nil, nil
+	}
+	t := &turn{m: m, op: m.Transport + ":" + m.ID, now: s.now()}
+	if perr != nil {
+		return s.refusal(ctx, t, perr), nil
+	}
+	t.group, _ = s.c.Group(m.Chat.Group)
+	if m.Chat.IsPrivate() {
+		t.group = Group{}
+	}
+	t.me, err = s.st.Resolve(ctx, identity(m), m.From.Nick, t.group.Team, t.now)
+	if err != nil {
+		return s.refusal(ctx, t, fmt.Errorf("resolve sender: %w", err)), nil
+	}
+	t.role = s.roleOf(t)
+	posts, err = s.run(ctx, t, cmd)
+	if err != nil {
+		return s.refusal(ctx, t, err), nil
+	}
+	return posts, nil
+}
+
+// refusal turns an error into the reply the speaker sees.
+func (s *Service) refusal(ctx context.Context, t *turn, err error) []Post {
+	var r *Refusal
+	if errors.As(err, &r) {
+		return []Post{t.reply(r.Text)}
+	}
+	s.log.ErrorContext(ctx, "handle", "op", t.op, "err", err)
+	return []Post{t.reply(replyInternal)}
+}
+
+// identity is the transport identity behind a message: what survives a re-login.
+func identity(m Message) string {
+	ref := m.From.Ref
+	if ref == "" {
+		ref = m.From.Nick
+	}
+	return m.Transport + ":" + ref
+}
+
+func (s *Service) roleOf(t *turn) Role {
+	if t.me.Coordinator || s.isConfiguredCoordinator(t.m.From) {
+		return RoleCoordinator
+	}
+	if t.group.Kind == KindVolunteers || (t.m.Chat.IsPrivate() && t.me.Team != "") {
+		return RoleMember
+	}
+	return RoleResident
+}
+
+func (s *Service) isConfiguredCoordinator(f Sender) bool {
+	return slices.Contains(s.c.Coordinators, f.Nick) || (f.Ref != "" && slices.Contains(s.c.Coordinators, f.Ref))
+}
+
+// run executes one parsed command.
+func (s *Service) run(ctx context.Context, t *turn, cmd Command) ([]Post, error) {
+	switch c := cmd.(type) {
+	case Publish:
+		return s.publish(ctx, t, c)
+	case Claim:
+		return s.claim(ctx, t, c.Task, Person{ID: t.me.ID, Nick: t.me.Nick}, false)
+	case Assign:
+		return s.assign(ctx, t, c)
+	case Release:
+		return s.release(ctx, t, c)
+	case Complete:
+		return s.complete(ctx, t, c)
+	case CancelTask:
+		return s.cancelTask(ctx, t, c)
+	case ListTasks:
+		return s.listTasks(ctx, t)
+	case MyTasks:
+		return s.myTasks(ctx, t)
+	case Help:
+		return []Post{t.reply(helpFor(t.role, t.group.Kind))}, nil
+	case Register:
+		return s.register(ctx, t, c)
+	case Promote:
+		return s.promote(ctx, t, c)
+	case FileReport:
+		return s.fileReport(ctx, t, c)
+	case Progress:
+		return s.progress(ctx, t, c)
+	case Dispatch:
+		return s.dispatchReport(ctx, t, c)
+	case Resolve:
+		return s.resolveReport(ctx, t, c)
+	case Rate:
+		return s.rateReport(ctx, t, c)
+	case Agenda:
+		return s.agenda(ctx, t, c)
+	case ListReports:
+		return s.listReports(ctx, t)
+	case CheckIn:
+		return s.checkIn(ctx, t, c)
+	case Stats:
+		return s.stats(ctx, t)
+	case Broadcast:
+		return s.broadcast(ctx, t, c)
+	case Duty:
+		return s.duty(ctx, t)
+	case Leave:
+		return s.leave(ctx, t, c)
+	}
+	return nil, fmt.Errorf("run: no handler for %T", cmd)
+}
+
+// require refuses a speaker below role; what names the action in the refusal.
+func require(t *turn, role Role, what string) error {
+	if t.role >= role {
+		return nil
+	}
+	if role == RoleCoordinator {
+		return refuse("仅协调员可以" + what)
+	}
+	return refuse("仅队员可以" + what + "（请在志愿者群里操作）")
+}
+
+// month is the yyyymm of t in the community's time zone.
+func (s *Service) month(t time.Time) string { return t.In(s.c.Loc).Format("200601") }
+
+// dayStart is midnight of t's day in the community's time zone.
+func (s *Service) dayStart(t time.Time) time.Time {
+	y, m, d := t.In(s.c.Loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, s.c.Loc)
+}

@@ -1,0 +1,344 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+const (
+	maxTitleRunes = 60
+	maxPlaceRunes = 40
+	listLimit     = 20
+)
+
+// TaskSpec is what 发布's free text says.
+type TaskSpec struct {
+	Title    string
+	Place    string
+	Start    time.Time
+	Duration time.Duration
+	Need     int
+}
+
+// ParseTaskSpec reads a task's title, time, place, headcount and duration from 发布's text:
+// the first word left after the time, headcount and hours are taken out is the title, the
+// rest the place.
+func ParseTaskSpec(text string, now time.Time, loc *time.Location) (TaskSpec, error) {
+	spec := TaskSpec{Need: 1, Duration: time.Hour}
+	rest := " " + text + " "
+	if when, phrase, ok := ParseWhen(rest, now, loc); ok {
+		if !when.After(now) {
+			return spec, refuse(fmt.Sprintf(replyPastTime, FormatWhen(when, now, loc)))
+		}
+		spec.Start = when
+		rest = strings.Replace(rest, phrase, " ", 1)
+	}
+	if n, phrase, ok := ParseHeadcount(rest); ok {
+		spec.Need = n
+		rest = strings.Replace(rest, phrase, " ", 1)
+	}
+	if d, phrase, ok := ParseHours(rest); ok {
+		spec.Duration = d
+		rest = strings.Replace(rest, phrase, " ", 1)
+	}
+	words := strings.Fields(rest)
+	if len(words) == 0 {
+		return spec, refuse(formatPublish)
+	}
+	spec.Title = words[0]
+	spec.Place = strings.Join(words[1:], " ")
+	if utf8.RuneCountInString(spec.Title) > maxTitleRunes || utf8.RuneCountInString(spec.Place) > maxPlaceRunes {
+		return spec, refuse(replyTaskTooLong)
+	}
+	return spec, nil
+}
+
+func (s *Service) publish(ctx context.Context, t *turn, c Publish) ([]Post, error) {
+	if err := require(t, RoleCoordinator, "发布任务"); err != nil {
+		return nil, err
+	}
+	if t.group.Team == "" {
+		return nil, refuse(replyPublishWhere)
+	}
+	spec, err := ParseTaskSpec(c.Text, t.now, s.c.Loc)
+	if err != nil {
+		return nil, err
+	}
+	task, err := s.st.PublishTask(ctx, t.op, Task{
+		Team: t.group.Team, Group: t.group.Name, Title: spec.Title, Place: spec.Place,
+		Start: spec.Start, Duration: spec.Duration, Need: spec.Need, Status: TaskOpen, By: t.me.ID,
+	}, t.now)
+	if err != nil {
+		return nil, fmt.Errorf("publish task: %w", err)
+	}
+	return []Post{t.reply(fmt.Sprintf(replyPublished, task.ID, s.taskCard(task, t.now), task.ID))}, nil
+}
+
+// taskCard is the multi-line description of a task in a reply.
+func (s *Service) taskCard(task Task, now time.Time) string {
+	var b strings.Builder
+	b.WriteString(task.Title)
+	if !task.Start.IsZero() {
+		fmt.Fprintf(&b, "\n时间：%s", FormatWhen(task.Start, now, s.c.Loc))
+	}
+	if task.Place != "" {
+		fmt.Fprintf(&b, "\n地点：%s", task.Place)
+	}
+	fmt.Fprintf(&b, "\n需要 %d 人，%s", task.Need, formatHours(task.Duration.Hours()))
+	return b.String()
+}
+
+// taskLine is one task in a listing.
+func (s *Service) taskLine(task Task, now time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#%d %s", task.ID, task.Title)
+	if !task.Start.IsZero() {
+		fmt.Fprintf(&b, " %s", FormatWhen(task.Start, now, s.c.Loc))
+	}
+	if task.Place != "" {
+		fmt.Fprintf(&b, " %s", task.Place)
+	}
+	if left := task.Left(); left > 0 {
+		fmt.Fprintf(&b, " 还差%d人", left)
+	} else if w := len(task.Waiting()); w > 0 {
+		fmt.Fprintf(&b, " 已满（候补%d人）", w)
+	} else {
+		b.WriteString(" 已满")
+	}
+	return b.String()
+}
+
+func formatHours(h float64) string {
+	if h == math.Trunc(h) {
+		return fmt.Sprintf("%d小时", int(h))
+	}
+	return fmt.Sprintf("%.1f小时", h)
+}
+
+func (s *Service) claim(ctx context.Context, t *turn, id int64, who Person, assigned bool) ([]Post, error) {
+	if !assigned {
+		if err := require(t, RoleMember, "认领任务"); err != nil {
+			return nil, err
+		}
+	}
+	res, err := s.st.ClaimTask(ctx, t.op, id, who, t.now)
+	if errors.Is(err, ErrNotFound) {
+		return nil, refuse(fmt.Sprintf(replyNoTask, id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("claim task %d: %w", id, err)
+	}
+	task := res.Task
+	var text string
+	switch res.Outcome {
+	case ClaimHeld:
+		text = fmt.Sprintf(replyClaimed, task.ID, s.taskBrief(task, t.now))
+		if left := task.Left(); left > 0 {
+			text += fmt.Sprintf(replyStillNeed, left)
+		} else {
+			text += replyNowFull
+		}
+	case ClaimWaiting:
+		text = fmt.Sprintf(replyWaitlisted, task.ID, res.Position)
+	case ClaimAlreadyHeld:
+		text = fmt.Sprintf(replyAlreadyHeld, task.ID)
+	case ClaimAlreadyWaiting:
+		text = fmt.Sprintf(replyAlreadyWaiting, task.ID, res.Position)
+	case ClaimClosed:
+		return nil, refuse(closedText(task))
+	}
+	if assigned {
+		text = fmt.Sprintf(replyAssigned, who.Nick) + text
+		p := t.reply(text)
+		p.Mentions = append(p.Mentions, who.Nick)
+		return []Post{p}, nil
+	}
+	return []Post{t.reply(text)}, nil
+}
+
+// taskBrief is a task's title and time on one line.
+func (s *Service) taskBrief(task Task, now time.Time) string {
+	if task.Start.IsZero() {
+		return task.Title
+	}
+	return fmt.Sprintf("%s（%s）", task.Title, FormatWhen(task.Start, now, s.c.Loc))
+}
+
+func closedText(task Task) string {
+	if task.Status == TaskCancelled {
+		return fmt.Sprintf(replyTaskCancelledAlready, task.ID)
+	}
+	return fmt.Sprintf(replyTaskOver, task.ID)
+}
+
+func (s *Service) assign(ctx context.Context, t *turn, c Assign) ([]Post, error) {
+	if err := require(t, RoleCoordinator, "指派任务"); err != nil {
+		return nil, err
+	}
+	who, err := s.st.MemberByNick(ctx, c.Nick)
+	if errors.Is(err, ErrNotFound) {
+		return nil, refuse(fmt.Sprintf(replyNoMember, c.Nick))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("assign: find %q: %w", c.Nick, err)
+	}
+	return s.claim(ctx, t, c.Task, Person{ID: who.ID, Nick: who.Nick}, true)
+}
+
+func (s *Service) release(ctx context.Context, t *turn, c Release) ([]Post, error) {
+	res, err := s.st.ReleaseTask(ctx, t.op, c.Task, t.me.ID, t.now)
+	if errors.Is(err, ErrNotFound) {
+		return nil, refuse(fmt.Sprintf(replyNoTask, c.Task))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("release task %d: %w", c.Task, err)
+	}
+	switch res.Outcome {
+	case ReleaseNotClaimed:
+		return nil, refuse(fmt.Sprintf(replyNotClaimed, c.Task))
+	case ReleaseClosed:
+		return nil, refuse(closedText(res.Task))
+	case ReleaseWaiting:
+		return []Post{t.reply(fmt.Sprintf(replyLeftWaiting, c.Task))}, nil
+	}
+	posts := []Post{t.reply(fmt.Sprintf(replyReleased, c.Task))}
+	if res.Promoted.ID != "" {
+		posts = append(posts, Post{
+			Chat:     Chat{Group: res.Task.Group},
+			Text:     fmt.Sprintf(replyPromoted, res.Task.ID, s.taskBrief(res.Task, t.now)),
+			Mentions: []string{res.Promoted.Nick},
+		})
+	}
+	return posts, nil
+}
+
+func (s *Service) complete(ctx context.Context, t *turn, c Complete) ([]Post, error) {
+	if c.Hours < 0 || c.Hours > 24 {
+		return nil, refuse(formatComplete)
+	}
+	task, err := s.st.Task(ctx, c.Task)
+	if errors.Is(err, ErrNotFound) {
+		return nil, refuse(fmt.Sprintf(replyNoTask, c.Task))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("complete task %d: %w", c.Task, err)
+	}
+	hours := c.Hours
+	if hours == 0 {
+		hours = task.Duration.Hours()
+	}
+	minutes := int(math.Round(hours * 60))
+	res, err := s.st.CompleteTask(ctx, t.op, c.Task, t.me.ID, minutes, c.Note, s.month(t.now), t.now)
+	if err != nil {
+		return nil, fmt.Errorf("complete task %d: %w", c.Task, err)
+	}
+	switch res.Outcome {
+	case CompleteNotHolder:
+		return nil, refuse(fmt.Sprintf(replyNotHolder, c.Task))
+	case CompleteAlready:
+		return nil, refuse(fmt.Sprintf(replyAlreadyDone, c.Task))
+	case CompleteClosed:
+		return nil, refuse(closedText(res.Task))
+	}
+	posts := []Post{t.reply(fmt.Sprintf(replyCompleted, c.Task, formatHours(float64(minutes)/60)))}
+	if r := res.Task.Report; r != 0 {
+		posts = append(posts, Post{Chat: Chat{Group: res.Task.Group}, Text: fmt.Sprintf(replyProposeResolve, c.Task, r, r)})
+	}
+	return posts, nil
+}
+
+func (s *Service) cancelTask(ctx context.Context, t *turn, c CancelTask) ([]Post, error) {
+	if err := require(t, RoleCoordinator, "取消任务"); err != nil {
+		return nil, err
+	}
+	task, err := s.st.CancelTask(ctx, t.op, c.Task, t.now)
+	if errors.Is(err, ErrNotFound) {
+		return nil, refuse(fmt.Sprintf(replyNoTask, c.Task))
+	}
+	if errors.Is(err, ErrConflict) {
+		return nil, refuse(fmt.Sprintf(replyTaskCancelledAlready, c.Task))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cancel task %d: %w", c.Task, err)
+	}
+	posts := []Post{t.reply(fmt.Sprintf(replyCancelled, task.ID, task.Title))}
+	if len(task.Queue) > 0 {
+		var nicks []string
+		for _, p := range task.Queue {
+			nicks = append(nicks, p.Nick)
+		}
+		posts = append(posts, Post{
+			Chat:     Chat{Group: task.Group},
+			Text:     fmt.Sprintf(replyCancelNotice, task.ID, s.taskBrief(task, t.now)),
+			Mentions: nicks,
+		})
+	}
+	return posts, nil
+}
+
+// listTeam is the team whose tasks a listing in this turn shows.
+func (t *turn) listTeam() string {
+	if t.group.Team != "" {
+		return t.group.Team
+	}
+	if t.m.Chat.IsPrivate() {
+		return t.me.Team
+	}
+	return ""
+}
+
+func (s *Service) listTasks(ctx context.Context, t *turn) ([]Post, error) {
+	team := t.listTeam()
+	if team == "" {
+		return nil, refuse(replyListWhere)
+	}
+	tasks, err := s.st.OpenTasks(ctx, team, t.now, listLimit)
+	if err != nil {
+		return nil, fmt.Errorf("list tasks of %s: %w", team, err)
+	}
+	if len(tasks) == 0 {
+		return []Post{t.reply(fmt.Sprintf(replyNoOpenTasks, team))}, nil
+	}
+	lines := []string{fmt.Sprintf(replyOpenTasksHead, team)}
+	for _, task := range tasks {
+		lines = append(lines, s.taskLine(task, t.now))
+	}
+	lines = append(lines, replyClaimHint)
+	return []Post{t.reply(strings.Join(lines, "\n"))}, nil
+}
+
+func (s *Service) myTasks(ctx context.Context, t *turn) ([]Post, error) {
+	tasks, err := s.st.MemberTasks(ctx, t.me.ID, s.dayStart(t.now), listLimit)
+	if err != nil {
+		return nil, fmt.Errorf("list tasks of %s: %w", t.me.ID, err)
+	}
+	if len(tasks) == 0 {
+		return []Post{t.reply(replyNoMyTasks)}, nil
+	}
+	lines := []string{replyMyTasksHead}
+	for _, task := range tasks {
+		state := "已认领"
+		for i, p := range task.Queue {
+			if p.ID != t.me.ID {
+				continue
+			}
+			switch {
+			case task.Done[p.ID]:
+				state = "已完成"
+			case i >= task.Need:
+				state = fmt.Sprintf("候补第%d位", i-task.Need+1)
+			}
+		}
+		line := fmt.Sprintf("#%d %s", task.ID, task.Title)
+		if !task.Start.IsZero() {
+			line += " " + FormatWhen(task.Start, t.now, s.c.Loc)
+		}
+		lines = append(lines, line+"（"+state+"）")
+	}
+	return []Post{t.reply(strings.Join(lines, "\n"))}, nil
+}

@@ -1,0 +1,11 @@
+-- escalate.lua records that a stage of a report was escalated, once, and puts the report
+-- on the roundtable agenda.
+-- KEYS[1] op key (unused: the flag itself makes it idempotent)
+-- ARGV[1] prefix, [2] id, [3] stage ("dispatch", "resolve"), [4] now
+-- returns 1 when newly escalated, 0 when it already was
+local k = P .. 'report:' .. ARGV[2]
+if redis.call('EXISTS', k) == 0 then return 0 end
+if redis.call('HSETNX', k, 'esc:' .. ARGV[3], ARGV[4]) == 0 then return 0 end
+redis.call('HSET', k, 'agenda', 1)
+redis.call('ZADD', P .. 'agenda', 'NX', ARGV[4], ARGV[2])
+return 1

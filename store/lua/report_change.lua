@@ -1,0 +1,47 @@
+-- report_change.lua applies one lifecycle transition if the report is still at the version
+-- the caller read (compare-and-set), keeping history, indexes and counters in step.
+-- KEYS[1] op key
+-- ARGV[1] prefix, [2] id, [3] expected version, [4] status, [5] party, [6] due (unix, 0 =
+--      none), [7] agenda (1 = put on), [8] resolved at (unix, 0 = keep), [9] rating (0 =
+--      none), [10] event (JSON), [11] month, [12] stat counter or "", [13] resolve minutes, [14] now
+-- returns {outcome, report_view}: 0 no such report, 1 applied, 2 version conflict
+local done = op_done()
+if done then return done end
+local id = ARGV[2]
+local k = P .. 'report:' .. id
+local ver = redis.call('HGET', k, 'ver')
+if not ver then return {0} end
+if ver ~= ARGV[3] then return {2} end
+local status = ARGV[4]
+redis.call('HSET', k, 'status', status, 'party', ARGV[5], 'ver', tonumber(ver) + 1)
+local due = tonumber(ARGV[6])
+if due > 0 and status ~= '已关闭' then
+  if redis.call('HGET', k, 'due') ~= ARGV[6] then
+    redis.call('HDEL', k, 'esc:resolve') -- a new deadline can be missed (and escalated) again
+  end
+  redis.call('HSET', k, 'due', ARGV[6])
+  redis.call('ZADD', P .. 'rdue', due, id)
+else
+  redis.call('HDEL', k, 'due')
+  redis.call('ZREM', P .. 'rdue', id)
+end
+if ARGV[7] == '1' then
+  redis.call('HSET', k, 'agenda', 1)
+  redis.call('ZADD', P .. 'agenda', ARGV[14], id)
+end
+if ARGV[8] ~= '0' then redis.call('HSET', k, 'resolved', ARGV[8]) end
+if ARGV[9] ~= '0' then
+  redis.call('HSET', k, 'rating', ARGV[9])
+  redis.call('HINCRBY', P .. 'rstat:' .. ARGV[11], 'rating:' .. ARGV[9], 1)
+end
+if status == '已关闭' then
+  redis.call('ZREM', P .. 'ropen', id)
+  redis.call('ZREM', P .. 'agenda', id)
+  redis.call('HDEL', k, 'agenda')
+else
+  redis.call('ZADD', P .. 'ropen', 'NX', redis.call('HGET', k, 'created'), id)
+end
+redis.call('RPUSH', k .. ':log', ARGV[10])
+if ARGV[12] ~= '' then redis.call('HINCRBY', P .. 'rstat:' .. ARGV[11], ARGV[12], 1) end
+if ARGV[12] == 'resolved' then redis.call('RPUSH', P .. 'rdur:' .. ARGV[11], ARGV[13]) end
+return op_keep({1, report_view(id)})

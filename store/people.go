@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/changzheng/chorus/dispatch"
+)
+
+func decodeMember(v any) (dispatch.Member, bool) {
+	l := list(v)
+	if len(l) < 6 {
+		return dispatch.Member{}, false
+	}
+	return dispatch.Member{ID: str(l[0]), Nick: str(l[1]), Name: str(l[2]), Unit: str(l[3]),
+		Team: str(l[4]), Coordinator: str(l[5]) == "1"}, true
+}
+
+// Resolve implements dispatch.PeopleStore.
+func (db *DB) Resolve(ctx context.Context, ident, nick, team string, now time.Time) (dispatch.Member, error) {
+	v, err := db.run(ctx, db.scripts.resolve, "", ident, nick, team, now.Unix())
+	if err != nil {
+		return dispatch.Member{}, fmt.Errorf("store: resolve member: %w", err)
+	}
+	m, _ := decodeMember(v)
+	return m, nil
+}
+
+// MemberByNick implements dispatch.PeopleStore.
+func (db *DB) MemberByNick(ctx context.Context, nick string) (dispatch.Member, error) {
+	v, err := db.run(ctx, db.scripts.member, "", nick)
+	if err != nil {
+		return dispatch.Member{}, fmt.Errorf("store: find member: %w", err)
+	}
+	m, ok := decodeMember(v)
+	if !ok {
+		return m, notFound("member", dispatch.MaskName(nick))
+	}
+	return m, nil
+}
+
+// Register implements dispatch.PeopleStore.
+func (db *DB) Register(ctx context.Context, op, id, ident, name, unit string, now time.Time) (dispatch.Member, error) {
+	v, err := db.run(ctx, db.scripts.register, op, id, ident, name, unit)
+	if err != nil {
+		return dispatch.Member{}, fmt.Errorf("store: register %s: %w", id, err)
+	}
+	m, _ := decodeMember(v)
+	return m, nil
+}
+
+// Promote implements dispatch.PeopleStore.
+func (db *DB) Promote(ctx context.Context, op, id string) error {
+	if err := db.rdb.HSet(ctx, db.keys.member(id), "coord", 1).Err(); err != nil {
+		return fmt.Errorf("store: promote %s: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/changzheng/chorus/dispatch"
+)
+
+// seenTTL is how long a message id is remembered for de-duplication; WeChat redelivers
+// within minutes, so a week is ample and keeps memory bounded.
+const seenTTL = 7 * 24 * time.Hour
+
+// sentLogLen bounds the delivery log.
+const sentLogLen = 1000
+
+// Accept stores an inbound message once, before anything else happens to it. It reports
+// false for a duplicate (same transport and id), which must then be ignored.
+// It returns the inbox entry, which Finish retires.
+func (db *DB) Accept(ctx context.Context, m dispatch.Message) (string, bool, error) {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return "", false, fmt.Errorf("store: accept: %w", err)
+	}
+	v, err := db.runKeys(ctx, db.scripts.accept, []string{db.keys.seen(m.Transport, m.ID)}, string(raw), int64(seenTTL/time.Second))
+	if err != nil {
+		return "", false, fmt.Errorf("store: accept %s:%s: %w", m.Transport, m.ID, err)
+	}
+	return string(raw), num(v) == 1, nil
+}
+
+// Pending lists the inbound messages stored but not finished: after a crash they are
+// handled again (their ops make that safe).
+func (db *DB) Pending(ctx context.Context) ([]dispatch.Pending, error) {
+	raws, err := db.rdb.LRange(ctx, db.keys.inbox(), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: read inbox: %w", err)
+	}
+	var out []dispatch.Pending
+	for _, raw := range raws {
+		var m dispatch.Message
+		if err := json.Unmarshal([]byte(raw), &m); err != nil {
+			continue // not ours to parse; left for a human to look at
+		}
+		out = append(out, dispatch.Pending{Message: m, Raw: raw})
+	}
+	return out, nil
+}
+
+// Finish queues envs and retires the inbox entry raw (if any) in one step, once per op.
+func (db *DB) Finish(ctx context.Context, op, raw string, envs []dispatch.Envelope) error {
+	args := []any{raw, int64(seenTTL / time.Second)}
+	for _, e := range envs {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("store: finish %s: %w", op, err)
+		}
+		args = append(args, e.Transport, string(b))
+	}
+	if _, err := db.runKeys(ctx, db.scripts.finish, []string{db.keys.out(op)}, args...); err != nil {
+		return fmt.Errorf("store: finish %s: %w", op, err)
+	}
+	return nil
+}
+
+// Take moves the oldest envelope of a transport's outbox to this instance's in-flight
+// list, blocking up to block (0: not at all). It reports false when none came.
+func (db *DB) Take(ctx context.Context, transport, instance string, block time.Duration) (dispatch.Envelope, bool, error) {
+	src, dst := db.keys.outbox(transport), db.keys.inflight(transport, instance)
+	var raw string
+	var err error
+	if block > 0 {
+		raw, err = db.rdb.BLMove(ctx, src, dst, "LEFT", "RIGHT", block).Result()
+	} else {
+		raw, err = db.rdb.LMove(ctx, src, dst, "LEFT", "RIGHT").Result()
+	}
+	if errors.Is(err, redis.Nil) {
+		return dispatch.Envelope{}, false, nil
+	}
+	if err != nil {
+		return dispatch.Envelope{}, false, fmt.Errorf("store: take from outbox %s: %w", transport, err)
+	}
+	var e dispatch.Envelope
+	if err := json.Unmarshal([]byte(raw), &e); err != nil {
+		// A corrupt entry would block the queue forever: drop it loudly.
+		db.rdb.LRem(ctx, dst, 1, raw)
+		return dispatch.Envelope{}, false, fmt.Errorf("store: corrupt outbox entry dropped: %w", err)
+	}
+	e.Raw = raw
+	return e, true, nil
+}
+
+// Delivered retires an envelope taken by Take and logs the delivery.
+func (db *DB) Delivered(ctx context.Context, transport, instance string, e dispatch.Envelope, d dispatch.Delivery) error {
+	rec, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("store: delivered %s: %w", e.ID, err)
+	}
+	if _, err := db.runKeys(ctx, db.scripts.sent, []string{db.keys.inflight(transport, instance)}, e.Raw, string(rec), sentLogLen); err != nil {
+		return fmt.Errorf("store: delivered %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// Recover puts what this instance had in flight when it stopped back at the head of the
+// outbox, in order, and reports how many.
+func (db *DB) Recover(ctx context.Context, transport, instance string) (int, error) {
+	src, dst := db.keys.inflight(transport, instance), db.keys.outbox(transport)
+	n := 0
+	for {
+		err := db.rdb.LMove(ctx, src, dst, "RIGHT", "LEFT").Err()
+		if errors.Is(err, redis.Nil) {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("store: recover in-flight %s: %w", transport, err)
+		}
+		n++
+	}
+}
+
+// Queued reports how many posts wait in a transport's outbox.
+func (db *DB) Queued(ctx context.Context, transport string) (int64, error) {
+	n, err := db.rdb.LLen(ctx, db.keys.outbox(transport)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("store: outbox length %s: %w", transport, err)
+	}
+	return n, nil
+}
+
+// Deliveries reads the newest n delivery records, newest first.
+func (db *DB) Deliveries(ctx context.Context, n int) ([]dispatch.Delivery, error) {
+	raws, err := db.rdb.LRange(ctx, db.keys.sentlog(), 0, int64(n)-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: read delivery log: %w", err)
+	}
+	var out []dispatch.Delivery
+	for _, raw := range raws {
+		var d dispatch.Delivery
+		if json.Unmarshal([]byte(raw), &d) == nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// ClaimSlot implements dispatch.SlotStore: SET NX with a lease, so a run that died
+// mid-slot can be taken over once the lease ends; Finish on the slot's op marks it done.
+func (db *DB) ClaimSlot(ctx context.Context, job string, at time.Time, lease time.Duration) (bool, error) {
+	done, err := db.rdb.Exists(ctx, db.keys.out(SlotOp(job, at))).Result()
+	if err != nil {
+		return false, fmt.Errorf("store: claim slot %s %d: %w", job, at.Unix(), err)
+	}
+	if done > 0 {
+		return false, nil
+	}
+	ok, err := db.rdb.SetNX(ctx, db.keys.slot(job, at.Unix()), 1, lease).Result()
+	if err != nil {
+		return false, fmt.Errorf("store: claim slot %s %d: %w", job, at.Unix(), err)
+	}
+	return ok, nil
+}
+
+// SlotOp is the op id of a job's slot; finishing it marks the slot done.
+func SlotOp(job string, at time.Time) string { return "slot:" + job + ":" + itoa(at.Unix()) }
+
+// Watermark implements dispatch.SlotStore.
+func (db *DB) Watermark(ctx context.Context, job string) (time.Time, error) {
+	v, err := db.rdb.Get(ctx, db.keys.mark(job)).Int64()
+	if errors.Is(err, redis.Nil) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: watermark %s: %w", job, err)
+	}
+	return time.Unix(v, 0), nil
+}
+
+// SetWatermark implements dispatch.SlotStore; it never moves a watermark back.
+func (db *DB) SetWatermark(ctx context.Context, job string, at time.Time) error {
+	if _, err := db.runKeys(ctx, db.scripts.mark, []string{db.keys.mark(job)}, at.Unix()); err != nil {
+		return fmt.Errorf("store: set watermark %s: %w", job, err)
+	}
+	return nil
+}
+
+// onceTTL bounds how long Once remembers; reminders and calls concern the coming weeks.
+const onceTTL = 60 * 24 * time.Hour
+
+// Once implements dispatch.OnceStore with SET NX.
+func (db *DB) Once(ctx context.Context, what string) (bool, error) {
+	ok, err := db.rdb.SetNX(ctx, db.keys.once(what), 1, onceTTL).Result()
+	if err != nil {
+		return false, fmt.Errorf("store: once %s: %w", what, err)
+	}
+	return ok, nil
+}

@@ -1,0 +1,43 @@
+package store
+
+import (
+	"github.com/redis/go-redis/v9"
+)
+
+// scripts are the Lua scripts, each prefixed with lua/prelude.lua. They are immutable
+// once built, like compiled regexps.
+type scripts struct {
+	publish, claim, release, complete, cancel, tasks *redis.Script
+	resolve, member, register                        *redis.Script
+	reportFile, reportChange, reports, escalate      *redis.Script
+	figures, checkin, duty, leave                    *redis.Script
+	accept, finish, sent, mark                       *redis.Script
+}
+
+func loadScripts() scripts {
+	prelude := mustRead("prelude")
+	s := func(name string) *redis.Script { return redis.NewScript(prelude + mustRead(name)) }
+	return scripts{
+		publish: s("publish"), claim: s("claim"), release: s("release"), complete: s("complete"),
+		cancel: s("cancel"), tasks: s("tasks"),
+		resolve: s("resolve"), member: s("member"), register: s("register"),
+		reportFile: s("report_file"), reportChange: s("report_change"), reports: s("reports"), escalate: s("escalate"),
+		figures: s("figures"), checkin: s("checkin"), duty: s("duty"), leave: s("leave"),
+		accept: s("accept"), finish: s("finish"), sent: s("sent"), mark: s("mark"),
+	}
+}
+
+func (s scripts) all() []*redis.Script {
+	return []*redis.Script{s.publish, s.claim, s.release, s.complete, s.cancel, s.tasks,
+		s.resolve, s.member, s.register, s.reportFile, s.reportChange, s.reports, s.escalate,
+		s.figures, s.checkin, s.duty, s.leave, s.accept, s.finish, s.sent, s.mark}
+}
+
+// mustRead reads an embedded script; a missing file is a build mistake, caught by every test.
+func mustRead(name string) string {
+	b, err := luaFiles.ReadFile("lua/" + name + ".lua")
+	if err != nil {
+		panic("store: missing script " + name)
+	}
+	return string(b)
+}

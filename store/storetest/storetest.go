@@ -38,15 +38,24 @@ func Client(tb testing.TB) (*redis.Client, string) {
 	}
 	opt.PoolSize = 128
 	rdb := redis.NewClient(opt)
+	tb.Cleanup(func() { _ = rdb.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		tb.Fatalf("%s=%s is set but Redis does not answer: %v", EnvVar, addr, err)
 	}
+	DeleteOnCleanup(tb, rdb, prefix+":*") // runs before the Close above: cleanups are LIFO
+	return rdb, prefix
+}
+
+// DeleteOnCleanup deletes every key matching pattern when the test ends (tests that run
+// chorus itself use a community id of their own and clean "chorus:{id}:*"). SCAN is for
+// this clean-up only; chorus itself never scans.
+func DeleteOnCleanup(tb testing.TB, rdb *redis.Client, pattern string) {
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		iter := rdb.Scan(ctx, 0, prefix+":*", 1000).Iterator()
+		iter := rdb.Scan(ctx, 0, pattern, 1000).Iterator()
 		var keys []string
 		for iter.Next(ctx) {
 			keys = append(keys, iter.Val())
@@ -58,9 +67,7 @@ func Client(tb testing.TB) (*redis.Client, string) {
 		if len(keys) > 0 {
 			rdb.Unlink(ctx, keys...)
 		}
-		_ = rdb.Close()
 	})
-	return rdb, prefix
 }
 
 // Open returns a store for a test, on its own key prefix.

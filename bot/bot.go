@@ -48,6 +48,10 @@ type Options struct {
 	Webhooks map[string]string
 	// Fallback sends to webhooks; nil disables the fallback.
 	Fallback Fallback
+	// WebhookPacing paces the fallback per webhook URL, and its MaxLen splits posts for
+	// it (a post split for its transport may still be too long for a webhook); the zero
+	// value neither paces nor splits.
+	WebhookPacing Pacing
 	// Pacing per transport name; a transport not named is not paced (the console).
 	Pacing map[string]Pacing
 	// Instance names this process's in-flight lists; processes sharing a Redis need
@@ -290,7 +294,7 @@ func (b *Bot) sendLoop(ctx context.Context, t Transport) {
 	} else if n > 0 {
 		b.log.InfoContext(ctx, "re-queued posts in flight at the last stop", "transport", t.Name(), "count", n)
 	}
-	pacer := NewPacer(b.opts.Pacing[t.Name()])
+	pacer := &pacers{route: NewPacer(b.opts.Pacing[t.Name()]), hooks: map[string]*Pacer{}}
 	for ctx.Err() == nil {
 		// A blocking read: the worker wakes as soon as a post is queued, without polling.
 		e, ok, err := b.q.Take(ctx, t.Name(), b.opts.Instance, 5*time.Second)
@@ -310,28 +314,47 @@ func (b *Bot) sendLoop(ctx context.Context, t Transport) {
 	}
 }
 
+// pacers are one sender worker's pacers: its transport's, and one per webhook URL.
+type pacers struct {
+	route *Pacer
+	hooks map[string]*Pacer
+}
+
+// wait sleeps until p may post to c at the pace of q (nil: no pacing), and records the post.
+func (b *Bot) pace(ctx context.Context, q *Pacer, c dispatch.Chat) error {
+	if q == nil {
+		return nil
+	}
+	if wait := q.Wait(c, b.opts.Now()); wait > 0 {
+		if err := b.opts.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+	q.Sent(c, b.opts.Now())
+	return nil
+}
+
 // deliver sends one envelope, retrying with backoff until it goes out, is rejected for
 // good, or (for scheduled posts with a webhook) takes the fallback route. It returns only
 // when the envelope is retired or ctx ends (then it stays in flight for the next start).
-func (b *Bot) deliver(ctx context.Context, t Transport, e dispatch.Envelope, pacer *Pacer) error {
+func (b *Bot) deliver(ctx context.Context, t Transport, e dispatch.Envelope, ps *pacers) error {
 	backoff := time.Second
+	hookParts := 0 // parts of this post already delivered by the webhook, across tries
 	for try := 1; ; try++ {
-		if pacer != nil {
-			if wait := pacer.Wait(e.Post.Chat, b.opts.Now()); wait > 0 {
-				if err := b.opts.Sleep(ctx, wait); err != nil {
-					return err
-				}
-			}
+		var routePacer *Pacer
+		if ps != nil {
+			routePacer = ps.route
+		}
+		if err := b.pace(ctx, routePacer, e.Post.Chat); err != nil {
+			return err
 		}
 		err := t.Send(ctx, e.Post)
-		if pacer != nil {
-			pacer.Sent(e.Post.Chat, b.opts.Now())
-		}
 		route := t.Name()
 		if err != nil && errors.Is(err, ErrUnavailable) && e.Post.Scheduled {
 			if url := b.opts.Webhooks[e.Post.Chat.Group]; url != "" && b.opts.Fallback != nil {
 				b.log.WarnContext(ctx, "transport down: scheduled post takes the webhook", "transport", t.Name(), "group", e.Post.Chat.Group, "id", e.ID)
-				err, route = b.opts.Fallback.Send(ctx, url, e.Post), "webhook"
+				route = "webhook"
+				err = b.fallback(ctx, url, e.Post, ps, &hookParts)
 			}
 		}
 		switch {
@@ -351,6 +374,35 @@ func (b *Bot) deliver(ctx context.Context, t Transport, e dispatch.Envelope, pac
 		}
 		backoff = min(2*backoff, 5*time.Minute)
 	}
+}
+
+// fallback sends p through the webhook at url, split to the webhook's MaxLen and paced
+// per URL. *done counts the parts already delivered, so a retry after a failed part does
+// not send the earlier parts again.
+func (b *Bot) fallback(ctx context.Context, url string, p dispatch.Post, ps *pacers, done *int) error {
+	var hp *Pacer
+	if ps != nil {
+		if hp = ps.hooks[url]; hp == nil {
+			hp = NewPacer(b.opts.WebhookPacing)
+			ps.hooks[url] = hp
+		}
+	}
+	parts := Split(p.Text, b.opts.WebhookPacing.MaxLen)
+	for i := *done; i < len(parts); i++ {
+		q := p
+		q.Text = parts[i]
+		if i > 0 {
+			q.Mentions = nil // mention once
+		}
+		if err := b.pace(ctx, hp, p.Chat); err != nil {
+			return err
+		}
+		if err := b.opts.Fallback.Send(ctx, url, q); err != nil {
+			return err
+		}
+		*done = i + 1
+	}
+	return nil
 }
 
 // newID makes an id for a message its transport did not number.

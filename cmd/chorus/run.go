@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/changzheng/chorus/bot"
@@ -27,6 +28,9 @@ type runOptions struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Ready is called with the HTTP address once chorus listens (tests).
 	Ready func(addr string)
+	// Now replaces the clock of the service, the bot and the transports (tests: a clock
+	// that can jump to the next scheduled slot); nil means time.Now.
+	Now func() time.Time
 }
 
 func cmdRun(ctx context.Context, args []string, env Env) error {
@@ -46,12 +50,16 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		return err
 	}
 	log := newLogger(env.Stderr, slog.LevelInfo)
+	now := ro.Now
+	if now == nil {
+		now = time.Now
+	}
 	db, closeDB, err := openStore(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	svc, err := newService(cfg, db, time.Now, log)
+	svc, err := newService(cfg, db, now, log)
 	if err != nil {
 		return err
 	}
@@ -81,19 +89,22 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		wt := wechat.New(wechat.Options{
 			HotLoginFile: filepath.Join(cfg.DataDir, cfg.WeChat.HotLoginFile),
 			Groups:       wechatGroups, HTTPClient: ro.WeChatHTTP, QROut: env.Stderr,
-			Logger: log.With("transport", "wechat"), Sleep: ro.Sleep,
+			Logger: log.With("transport", "wechat"), Sleep: ro.Sleep, Now: now,
 		})
 		transports = append(transports, wt)
 		health["wechat"] = wt.LoggedIn
 		pacing["wechat"] = bot.Pacing{Gap: time.Duration(cfg.WeChat.MinGap), Jitter: time.Duration(cfg.WeChat.Jitter),
 			PerMinute: cfg.WeChat.PerMinute, MaxLen: cfg.WeChat.MaxLen}
 	}
+	var wecomMissing error
 	if cfg.WeCom.Enabled {
-		if cfg.WeCom.BotID == "" || cfg.WeCom.Secret == "" {
-			log.Error("wecom transport cannot start: set wecom.bot_id and CHORUS_WECOM_SECRET; the other transports keep working")
+		if wecomMissing = missingWeComCredentials(cfg); wecomMissing != nil {
+			if cfg.WeChat.Enabled {
+				log.Error(wecomMissing.Error() + "; the other transports keep working")
+			}
 		} else {
 			ct := wecom.New(wecom.Options{URL: cfg.WeCom.URL, BotID: cfg.WeCom.BotID, Secret: cfg.WeCom.Secret,
-				Groups: wecomChats, Logger: log.With("transport", "wecom"), Sleep: ro.Sleep})
+				Groups: wecomChats, Logger: log.With("transport", "wecom"), Sleep: ro.Sleep, Now: now})
 			transports = append(transports, ct)
 			health["wecom"] = ct.Connected
 			pacing["wecom"] = bot.Pacing{Gap: time.Duration(cfg.WeCom.MinGap), PerMinute: cfg.WeCom.PerMinute,
@@ -101,6 +112,9 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		}
 	}
 	if len(transports) == 0 {
+		if wecomMissing != nil {
+			return wecomMissing
+		}
 		return errors.New("no transport enabled: set wechat.enabled or wecom.enabled in config")
 	}
 	for g, t := range routes {
@@ -110,7 +124,8 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 	}
 	b := bot.New(svc, db, bot.Options{
 		Transports: transports, Routes: routes, Webhooks: webhooks, Fallback: wecom.Webhook{},
-		Pacing: pacing, Instance: cfg.Instance, Sleep: ro.Sleep, Logger: log,
+		WebhookPacing: bot.Pacing{PerMinute: cfg.Webhook.PerMinute, MaxLen: min(cfg.Webhook.MaxLen, wecom.MaxWebhookText)},
+		Pacing:        pacing, Instance: cfg.Instance, Sleep: ro.Sleep, Now: now, Logger: log,
 	})
 
 	srv, addr, err := serveHTTP(ctx, cfg.HTTP.Addr, db, health, log)
@@ -128,6 +143,22 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 	_ = srv.Shutdown(sctx)
 	log.Info("chorus stopped; queued posts stay in Redis for the next start")
 	return err
+}
+
+// missingWeComCredentials says, in one line, which WeCom credential is missing; nil when
+// both are set.
+func missingWeComCredentials(cfg *Config) error {
+	var missing []string
+	if cfg.WeCom.BotID == "" {
+		missing = append(missing, "wecom.bot_id (or CHORUS_WECOM_BOT_ID)")
+	}
+	if cfg.WeCom.Secret == "" {
+		missing = append(missing, "CHORUS_WECOM_SECRET")
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("wecom transport cannot start: set %s", strings.Join(missing, " and "))
 }
 
 // serveHTTP serves /healthz (Redis answers) and /readyz (which transports are up and the

@@ -4,6 +4,8 @@
 -- ARGV[1] prefix, [2] roster name, [3] day (yyyy-mm-dd), [4] day start (unix), [5] per day,
 --      [6…] members in roster order
 -- returns {names…}
+-- Each pick's previous last-duty score is kept in duty:<roster>:<day>:prev, so leave.lua
+-- can give a person who takes leave after being picked their turn back.
 local roster, day, start, per = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local dk = P .. 'duty:' .. roster .. ':' .. day
 local have = redis.call('GET', dk)
@@ -24,7 +26,9 @@ end)
 local picked = {}
 for i = 1, math.min(per, #cands) do
   picked[i] = cands[i][1]
+  redis.call('HSET', dk .. ':prev', cands[i][1], cands[i][2])
   redis.call('ZADD', last, start, cands[i][1])
 end
 redis.call('SET', dk, cjson.encode(picked), 'EX', 3456000)
+redis.call('EXPIRE', dk .. ':prev', 3456000)
 return picked

@@ -89,6 +89,7 @@ type Server struct {
 	finished  map[string]bool   // callback req_ids whose stream finished
 	fail      []int
 	noPingAck bool
+	refuse    bool
 	seq       int
 	errs      []string
 	subs      []Subscribe
@@ -184,6 +185,15 @@ func (s *Server) AckPings(ack bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.noPingAck = !ack
+}
+
+// Refuse sets whether new connections are refused (HTTP 503 to the WebSocket upgrade),
+// as when WeCom cannot be reached; connections already open are not touched. Together
+// with Drop it holds a client disconnected for as long as a test needs.
+func (s *Server) Refuse(refuse bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse = refuse
 }
 
 // NextSubscribe waits up to timeout for the next aibot_subscribe.
@@ -344,6 +354,13 @@ func (s *Server) violation(c *sconn, format string, args ...any) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	refuse := s.refuse
+	s.mu.Unlock()
+	if refuse {
+		http.Error(w, "refused by the test", http.StatusServiceUnavailable)
+		return
+	}
 	ws, err := websocket.Accept(w, r, nil)
 	if err != nil {
 		return

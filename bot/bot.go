@@ -132,7 +132,24 @@ func (b *Bot) Receive(ctx context.Context, m dispatch.Message) error {
 		b.log.InfoContext(ctx, "duplicate message ignored", "transport", m.Transport, "id", m.ID)
 		return nil
 	}
-	return b.handle(ctx, dispatch.Pending{Message: m, Raw: raw})
+	// Stored: finish handling it even if ctx ends meanwhile, so a stop does not leave
+	// the message half done (or answered with an error) until the next start.
+	hctx, cancel := graceful(ctx, stopGrace)
+	defer cancel()
+	return b.handle(hctx, dispatch.Pending{Message: m, Raw: raw})
+}
+
+// stopGrace is how long work under way (handling a stored message, a send and its
+// retirement) may go on after the Bot's context ends.
+const stopGrace = 10 * time.Second
+
+// graceful returns a context that ends grace after ctx ends (or when cancel is called):
+// a send cancelled mid-request may still have gone out, and would stay in flight to be
+// sent again at the next start.
+func graceful(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	g, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancel) })
+	return g, func() { stop(); cancel() }
 }
 
 // handle runs one stored message through dispatch and queues what it says.
@@ -249,6 +266,9 @@ func (b *Bot) deliverNow(ctx context.Context) error {
 // in Redis for the next start.
 func (b *Bot) Run(ctx context.Context) error {
 	if n, err := b.Resume(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while resuming: the messages stay stored for the next start
+		}
 		return err
 	} else if n > 0 {
 		b.log.InfoContext(ctx, "resumed messages stored before the last stop", "count", n)
@@ -348,23 +368,30 @@ func (b *Bot) deliver(ctx context.Context, t Transport, e dispatch.Envelope, ps 
 		if err := b.pace(ctx, routePacer, e.Post.Chat); err != nil {
 			return err
 		}
-		err := t.Send(ctx, e.Post)
+		// Once started, a send and its retirement are finished even when ctx ends.
+		sctx, cancel := graceful(ctx, stopGrace)
+		err := t.Send(sctx, e.Post)
 		route := t.Name()
 		if err != nil && errors.Is(err, ErrUnavailable) && e.Post.Scheduled {
 			if url := b.opts.Webhooks[e.Post.Chat.Group]; url != "" && b.opts.Fallback != nil {
 				b.log.WarnContext(ctx, "transport down: scheduled post takes the webhook", "transport", t.Name(), "group", e.Post.Chat.Group, "id", e.ID)
 				route = "webhook"
-				err = b.fallback(ctx, url, e.Post, ps, &hookParts)
+				err = b.fallback(sctx, url, e.Post, ps, &hookParts)
 			}
 		}
 		switch {
 		case err == nil:
 			b.log.InfoContext(ctx, "post delivered", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "tries", try)
-			return b.q.Delivered(ctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: try})
+			err = b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: try})
+			cancel()
+			return err
 		case errors.Is(err, ErrRejected):
 			b.log.ErrorContext(ctx, "post rejected, dropped", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "err", err)
-			return b.q.Delivered(ctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: "rejected", At: b.opts.Now(), Tries: try})
+			err = b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: "rejected", At: b.opts.Now(), Tries: try})
+			cancel()
+			return err
 		}
+		cancel()
 		b.log.WarnContext(ctx, "send failed, will retry", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "try", try, "err", err)
 		if b.opts.Synchronous {
 			return fmt.Errorf("bot: send %s: %w", e.ID, err)

@@ -229,15 +229,45 @@ func Parse(text, botName string) (cmd Command, ok bool, err error) {
 		return nil, true, refuse(replyTooLong)
 	}
 	rest = strings.TrimSpace(strings.TrimLeft(rest, " :,，：、"))
-	if a.args == argText || a.args == argGlued || a.args == argOptText {
+	raw, rawOK := rawRest(text, botName, a.word)
+	if rawOK && (a.args == argText || a.args == argGlued || a.args == argOptText) {
 		// Free text is kept as typed (full-width commas, line breaks): only the verb and
 		// ids need normalising.
-		if raw, ok := rawRest(text, botName, a.word); ok {
-			rest = raw
-		}
+		rest = raw
 	}
 	cmd, err = build(a, rest)
+	if rawOK && err == nil {
+		cmd = withRawNote(cmd, raw)
+	}
 	return cmd, true, err
+}
+
+// withRawNote puts back, as typed, the free text that follows an id (完成 12 …, 办结 R3 …).
+func withRawNote(cmd Command, raw string) Command {
+	tail := strings.TrimLeftFunc(raw, func(r rune) bool {
+		return isSep(r) || unicode.IsSpace(r) || strings.ContainsRune("#＃RrＲｒ", r)
+	})
+	tail = strings.TrimPrefix(tail, "任务")
+	tail = strings.TrimLeftFunc(tail, func(r rune) bool { return unicode.IsDigit(r) })
+	tail = strings.TrimPrefix(tail, "号")
+	tail = strings.TrimFunc(tail, func(r rune) bool { return isSep(r) || unicode.IsSpace(r) })
+	switch c := cmd.(type) {
+	case Resolve:
+		c.Note = tail
+		return c
+	case Rate:
+		c.Note = tail
+		return c
+	case Complete:
+		if c.Note != "" && tail != "" {
+			if _, phrase, ok := ParseHours(tail); ok {
+				tail = strings.TrimSpace(strings.Replace(tail, phrase, "", 1))
+			}
+			c.Note = tail
+		}
+		return c
+	}
+	return cmd
 }
 
 // rawRest is what follows the verb in the text as typed.

@@ -35,7 +35,7 @@ var schedRoster = dispatch.Roster{Name: "楼栋巡逻", Team: "橙色平安", Gr
 func schedCommunity(tb testing.TB) dispatch.Community {
 	tb.Helper()
 	return dispatch.Community{
-		ID: "test", Name: "长征社区", Loc: mustShanghai(tb),
+		ID: "test", Name: "长征社区", Loc: schedLoc(tb),
 		Groups: []dispatch.Group{
 			{Name: schedOrange, Kind: dispatch.KindVolunteers, Team: "橙色平安"},
 			{Name: schedGreen, Kind: dispatch.KindVolunteers, Team: "绿色健康"},
@@ -114,7 +114,7 @@ func newSchedWorld(tb testing.TB, n int, start time.Time) *schedWorld {
 // at is a time in Asia/Shanghai ("2006-01-02 15:04").
 func schedAt(tb testing.TB, s string) time.Time {
 	tb.Helper()
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, mustShanghai(tb))
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, schedLoc(tb))
 	if err != nil {
 		tb.Fatalf("parse %q: %v", s, err)
 	}
@@ -226,7 +226,7 @@ func TestTwoSchedulersOneDay(t *testing.T) {
 	}
 	for _, job := range []string{dispatch.JobDaily, dispatch.JobAgenda, dispatch.JobFeedback} {
 		for _, b := range all {
-			if batchJob(b) == job && len(b.Posts) > 0 && b.Posts[0].At.In(mustShanghai(t)).Hour() != map[string]int{"daily": 8, "agenda": 9, "feedback": 9}[job] {
+			if batchJob(b) == job && len(b.Posts) > 0 && b.Posts[0].At.In(schedLoc(t)).Hour() != map[string]int{"daily": 8, "agenda": 9, "feedback": 9}[job] {
 				t.Errorf("%s ran at %s", job, b.Posts[0].At)
 			}
 		}
@@ -311,4 +311,14 @@ func TestReminderOnceAcrossJumps(t *testing.T) {
 			}
 		})
 	}
+}
+
+// schedLoc loads Asia/Shanghai or fails the test.
+func schedLoc(tb testing.TB) *time.Location {
+	tb.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		tb.Fatalf("load Asia/Shanghai: %v", err)
+	}
+	return loc
 }

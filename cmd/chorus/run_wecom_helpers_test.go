@@ -117,6 +117,14 @@ type wcWorld struct {
 // Shanghai, so today's 8:00 daily post is due only when the test jumps there.
 func wcStart(t *testing.T, o wcOptions) *wcWorld {
 	t.Helper()
+	w, ro := wcSetup(t, o)
+	w.run(ro)
+	return w
+}
+
+// wcSetup does wcStart's preparation without running chorus.
+func wcSetup(t *testing.T, o wcOptions) (*wcWorld, runOptions) {
+	t.Helper()
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	w := &wcWorld{t: t, id: "wc" + hex.EncodeToString(b[:]), log: newWCLog()}
@@ -179,6 +187,13 @@ func wcStart(t *testing.T, o wcOptions) *wcWorld {
 		w.wechat.ConfirmLogin()
 		ro.WeChatHTTP = w.wechat.Client()
 	}
+	return w, ro
+}
+
+// run starts chorus in a goroutine and waits until it listens.
+func (w *wcWorld) run(ro runOptions) {
+	t := w.t
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
 	w.cancel, w.done = cancel, make(chan error, 1)
 	ready := make(chan string, 1)
@@ -192,7 +207,6 @@ func wcStart(t *testing.T, o wcOptions) *wcWorld {
 		t.Fatal("chorus run did not listen within 10s")
 	}
 	t.Cleanup(w.stop)
-	return w
 }
 
 // stop cancels the run, as SIGTERM does, and asserts runWith returned nil (exit 0).

@@ -738,8 +738,6 @@ func (s *Server) batchGetContact(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	ss := s.sessionFor(br)
 	if ss == nil {
-		for k, v := range s.sessions { fmt.Printf("DEBUG sess %s valid=%v skey=%s\n", k, v.valid, v.skey) }
-		fmt.Printf("DEBUG batch br=%+v uin=%d\n", br, s.uin)
 		writeJSON(w, map[string]any{"BaseResponse": baseResponse{Ret: 1101}, "ContactList": []user{}})
 		return
 	}

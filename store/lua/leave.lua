@@ -1,6 +1,8 @@
 -- leave.lua records a day's leave; in each roster that already chose the person for that
 -- day, the next in rotation (oldest last duty, not on leave, not already on duty) takes
--- the place.
+-- the place. The person on leave gets their turn back: their last duty returns to what it
+-- was before that day's pick (kept by duty.lua in duty:<roster>:<day>:prev), unless they
+-- have had a later duty since.
 -- KEYS[1] op key
 -- ARGV[1] prefix, [2] name, [3] day, [4] day start (unix), then per roster:
 --      roster name, member count n, n members in roster order
@@ -29,6 +31,11 @@ while i <= #ARGV do
       local onduty = {}
       for _, m in ipairs(list) do onduty[m] = true end
       local last = P .. 'duty:' .. roster .. ':last'
+      local prevKey = dk .. ':prev'
+      if tonumber(redis.call('ZSCORE', last, name) or '-1') == start then
+        local prev = tonumber(redis.call('HGET', prevKey, name) or '-1')
+        if prev < 0 then redis.call('ZREM', last, name) else redis.call('ZADD', last, prev, name) end
+      end
       local best, bestScore, repl = nil, nil, ''
       for j, m in ipairs(members) do
         if not onduty[m] and m ~= name and redis.call('SISMEMBER', leave, m) == 0 then
@@ -38,6 +45,8 @@ while i <= #ARGV do
       end
       if best then
         table.insert(list, best)
+        redis.call('HSET', prevKey, best, bestScore)
+        redis.call('EXPIRE', prevKey, 3456000)
         redis.call('ZADD', last, start, best)
         repl = best
       end

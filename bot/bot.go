@@ -307,6 +307,11 @@ func (b *Bot) tickLoop(ctx context.Context) {
 	}
 }
 
+// takeBlock bounds one blocking read of the outbox. A queued post wakes the worker at
+// once whatever it is; but the read cannot be interrupted, so it is also how long a stop
+// may wait for an idle worker.
+const takeBlock = time.Second
+
 // sendLoop delivers a transport's outbox in order, paced, until ctx ends.
 func (b *Bot) sendLoop(ctx context.Context, t Transport) {
 	if n, err := b.q.Recover(ctx, t.Name(), b.opts.Instance); err != nil {
@@ -317,7 +322,7 @@ func (b *Bot) sendLoop(ctx context.Context, t Transport) {
 	pacer := &pacers{route: NewPacer(b.opts.Pacing[t.Name()]), hooks: map[string]*Pacer{}}
 	for ctx.Err() == nil {
 		// A blocking read: the worker wakes as soon as a post is queued, without polling.
-		e, ok, err := b.q.Take(ctx, t.Name(), b.opts.Instance, 5*time.Second)
+		e, ok, err := b.q.Take(ctx, t.Name(), b.opts.Instance, takeBlock)
 		if err != nil {
 			if ctx.Err() == nil {
 				b.log.ErrorContext(ctx, "read outbox", "transport", t.Name(), "err", err)

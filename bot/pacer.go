@@ -115,10 +115,18 @@ func Split(text string, limit int) []string {
 		cur.WriteString(line)
 	}
 	flush()
-	for i, p := range parts {
-		parts[i] = strings.TrimRight(p, "\n")
+	// Cut at a break, a part loses the line breaks at its ends; a part that was nothing
+	// else (a text ending in a break just past the limit) is dropped, never sent empty.
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.Trim(p, "\n"); p != "" {
+			out = append(out, p)
+		}
 	}
-	return parts
+	if len(out) == 0 {
+		return []string{""}
+	}
+	return out
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }

@@ -129,7 +129,6 @@ func TestRotationFairWithLeave(t *testing.T) {
 		for _, n := range names {
 			count[n]++
 		}
-		t.Logf("day %d: %v", d, names)
 	}
 	lo, hi := 1<<30, -1
 	for _, n := range schedRoster.Members {

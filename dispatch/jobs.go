@@ -166,8 +166,9 @@ func (s *Service) dueSlots(ctx context.Context, now time.Time) ([]dueSlot, error
 	return out, nil
 }
 
-// jobOrder breaks ties between jobs due at the same moment: windowed checks first, so
-// a reminder due at 08:00 precedes the 08:00 daily post only when it is older.
+// jobOrder breaks ties between jobs due at the same moment, in JobNames order: at 08:00
+// the daily post comes before that minute's reminders, and at 09:00 escalations come
+// before the agenda, so a report escalated then is on it.
 func jobOrder(name string) int {
 	for i, j := range JobNames() {
 		if j[0] == name {

@@ -224,11 +224,9 @@ func TestTwoSchedulersOneDay(t *testing.T) {
 			t.Errorf("%s ran %d slots; want %d", job, perJob[job], n)
 		}
 	}
-	for _, job := range []string{dispatch.JobDaily, dispatch.JobAgenda, dispatch.JobFeedback} {
-		for _, b := range all {
-			if batchJob(b) == job && len(b.Posts) > 0 && b.Posts[0].At.In(schedLoc(t)).Hour() != map[string]int{"daily": 8, "agenda": 9, "feedback": 9}[job] {
-				t.Errorf("%s ran at %s", job, b.Posts[0].At)
-			}
+	for job, at := range map[string]string{dispatch.JobDaily: "08:00", dispatch.JobAgenda: "09:00", dispatch.JobFeedback: "09:00"} {
+		if op := store.SlotOp(job, schedAt(t, "2026-06-01 "+at)); ops[op] != 1 {
+			t.Errorf("%s at %s: slot %s ran %d times; want once", job, at, op, ops[op])
 		}
 	}
 	for marker, n := range map[string]int{"【每日派单】": 1, "【提醒】#1": 1, "【招募】#2": 1, "【超时升级】": 1, "【圆桌会议议程】": 1} {

@@ -9,9 +9,9 @@ import "strings"
 //	task:<id> [:q :done :notes :title :place]
 //	open:<team>  mtasks:<member>       task indexes (sorted sets by start)
 //	member:<id>  ident  nick  names  units
-//	report:<id> [:log]  ropen  rdue  agenda
+//	report:<id> [:log]  ropen  rdue  agenda  rtime  ttime
 //	rstat:<month> rdur:<month> mstat:<month> mcount:<month> mrank:<month> checkin:<month>
-//	duty:<roster>:<day> duty:<roster>:last leave:<day>
+//	duty:<roster>:<day>[:prev] duty:<roster>:last leave:<day>
 //	op:<op> seen:<transport>:<id> inbox outbox:<transport> inflight:<transport>:<instance>
 //	sentlog slot:<job>:<unix> mark:<job>
 type keys struct {

@@ -10,7 +10,7 @@ type scripts struct {
 	publish, claim, release, complete, cancel, tasks *redis.Script
 	resolve, member, register                        *redis.Script
 	reportFile, reportChange, reports, escalate      *redis.Script
-	figures, checkin, duty, leave                    *redis.Script
+	figures, checkin, duty, leave, month             *redis.Script
 	accept, finish, sent, mark                       *redis.Script
 }
 
@@ -22,7 +22,7 @@ func loadScripts() scripts {
 		cancel: s("cancel"), tasks: s("tasks"),
 		resolve: s("resolve"), member: s("member"), register: s("register"),
 		reportFile: s("report_file"), reportChange: s("report_change"), reports: s("reports"), escalate: s("escalate"),
-		figures: s("figures"), checkin: s("checkin"), duty: s("duty"), leave: s("leave"),
+		figures: s("figures"), checkin: s("checkin"), duty: s("duty"), leave: s("leave"), month: s("month"),
 		accept: s("accept"), finish: s("finish"), sent: s("sent"), mark: s("mark"),
 	}
 }
@@ -30,7 +30,7 @@ func loadScripts() scripts {
 func (s scripts) all() []*redis.Script {
 	return []*redis.Script{s.publish, s.claim, s.release, s.complete, s.cancel, s.tasks,
 		s.resolve, s.member, s.register, s.reportFile, s.reportChange, s.reports, s.escalate,
-		s.figures, s.checkin, s.duty, s.leave, s.accept, s.finish, s.sent, s.mark}
+		s.figures, s.checkin, s.duty, s.leave, s.month, s.accept, s.finish, s.sent, s.mark}
 }
 
 // mustRead reads an embedded script; a missing file is a build mistake, caught by every test.

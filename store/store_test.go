@@ -214,7 +214,6 @@ func (h *countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pr
 	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
 }
 
-
 // Each chat command costs a constant number of round trips, whatever the data's size.
 func TestRoundTripsPerCommand(t *testing.T) {
 	rdb, prefix := storetest.Client(t)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -42,7 +43,7 @@ func decodeTask(v any) (dispatch.Task, bool) {
 // PublishTask implements dispatch.TaskStore.
 func (db *DB) PublishTask(ctx context.Context, op string, t dispatch.Task, now time.Time) (dispatch.Task, error) {
 	v, err := db.run(ctx, db.scripts.publish, op, t.Team, t.Group, t.Title, t.Place,
-		unixArg(t.Start), int64(t.Duration/time.Second), t.Need, t.By, t.Report)
+		unixArg(t.Start), int64(t.Duration/time.Second), t.Need, t.By, t.Report, cmp.Or(unixArg(t.Start), now.Unix()))
 	if err != nil {
 		return t, fmt.Errorf("store: publish task: %w", err)
 	}

@@ -33,10 +33,13 @@ type session struct {
 	runCtx context.Context // Run's context, passed to in
 	in     bot.Inbound
 
+	// Set by login once openwechat's login returns. openwechat starts the loop inside
+	// its login (webwxinit), so the loop's callbacks wait for ready before reading them.
 	self, nick string // the bot account's UserName (this session) and NickName
 	loginInfo  *openwechat.LoginInfo
 	request    *openwechat.BaseRequest
-	storage    io.Closer // the hot-login file, or nil
+	ready      chan struct{} // closed once the four fields above are set
+	storage    io.Closer     // the hot-login file, or nil
 
 	loopDone chan struct{} // closed when the loop has exited through Bot.Exit
 	loopOnce sync.Once
@@ -73,6 +76,7 @@ func (t *Transport) login(ctx context.Context, in bot.Inbound) (*session, error)
 		cancel:   cancel,
 		runCtx:   ctx,
 		in:       in,
+		ready:    make(chan struct{}),
 		loopDone: make(chan struct{}),
 		groups:   map[string]string{},
 		friends:  map[string]string{},
@@ -107,11 +111,12 @@ func (t *Transport) login(ctx context.Context, in bot.Inbound) (*session, error)
 		s.close()
 		return nil, fmt.Errorf("wechat: login: %w", err)
 	}
-	// Written by login before the loop started and never again.
+	// Written once, here; the loop (already running) reads them only after ready.
 	s.loginInfo, s.request = b.Storage.LoginInfo, b.Storage.Request
 	if u := b.Storage.Response.User; u != nil {
 		s.self, s.nick = u.UserName, openwechat.FormatEmoji(u.NickName)
 	}
+	close(s.ready)
 	if err := s.refresh(ctx); err != nil {
 		t.log.Warn("wechat contacts not loaded; will retry on send", "err", err)
 	}
@@ -192,6 +197,13 @@ func (s *session) onSyncError(err error) error {
 
 // onMessage runs on the loop goroutine for every synced message.
 func (s *session) onMessage(msg *openwechat.Message) {
+	// A message synced while login is still finishing waits for it (not holding cbMu,
+	// which close takes); a session closed before it was ready drops it.
+	select {
+	case <-s.ready:
+	case <-s.bot.Context().Done():
+		return
+	}
 	s.cbMu.Lock()
 	defer s.cbMu.Unlock()
 	if s.closed {

@@ -89,7 +89,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		wt := wechat.New(wechat.Options{
 			HotLoginFile: filepath.Join(cfg.DataDir, cfg.WeChat.HotLoginFile),
 			Groups:       wechatGroups, HTTPClient: ro.WeChatHTTP, QROut: env.Stderr,
-			Logger: log.With("transport", "wechat"), Sleep: ro.Sleep, Now: now,
+			Logger: log, Sleep: ro.Sleep, Now: now,
 		})
 		transports = append(transports, wt)
 		health["wechat"] = wt.LoggedIn

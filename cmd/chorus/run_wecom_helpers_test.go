@@ -263,6 +263,9 @@ func (w *wcWorld) mustAnswer(cb wecomtest.Callback, userid, want string) wecomte
 	if !strings.HasPrefix(r.Content, "@"+userid+" ") || !strings.Contains(r.Content, want) {
 		w.t.Errorf("reply content %q; want it to start with %q and contain %q", r.Content, "@"+userid+" ", want)
 	}
+	// The fake has the reply; wait until chorus has its ack too and has retired the post
+	// (a connection lost between the two would make chorus send it again: at least once).
+	w.mustLines(1, `msg="post delivered"`, "id=wecom:"+cb.MsgID+"#")
 	return r
 }
 

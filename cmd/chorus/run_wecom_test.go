@@ -157,6 +157,7 @@ func TestRunWeComWebhookFallbackWhileWeChatLoggedOut(t *testing.T) {
 	}
 	w.mustPush(wcOrangeChat, "【每日派单】", "楼道消防巡查", "#"+id)
 	w.mustLines(1, `msg="post delivered"`, "route=webhook", "group="+wcGreen)
+	w.mustLines(1, `msg="post delivered"`, "route=wecom", "id=slot:daily:")
 
 	if n := len(w.hook.Bodies()); n != 1 {
 		t.Errorf("webhook got %d requests; want 1", n)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -161,8 +160,4 @@ func cmdDemo(ctx context.Context, args []string, env Env) error {
 	}
 	script := demoScript()
 	return consoleSession(ctx, f, env, strings.NewReader(script), true, time.Time{})
-}
-
-func cmdExport(ctx context.Context, args []string, env Env) error {
-	return errors.New("export: not built yet (issue 5)")
 }

@@ -1,7 +1,9 @@
--- publish.lua stores a new task and indexes it under its team's open tasks.
+-- publish.lua stores a new task and indexes it under its team's open tasks, and under
+-- ttime (every task by its start, or its publication when untimed; for the monthly export).
 -- KEYS[1] op key
 -- ARGV[1] prefix, [2] team, [3] group, [4] title, [5] place, [6] start (unix, 0 = none),
---      [7] duration (s), [8] need, [9] by (member id), [10] report id (0 = none)
+--      [7] duration (s), [8] need, [9] by (member id), [10] report id (0 = none),
+--      [11] ttime score (unix)
 -- returns {id}
 local done = op_done()
 if done then return done end
@@ -19,4 +21,5 @@ redis.call('HSET', k, unpack(fields))
 local score = tonumber(ARGV[6])
 if score == 0 then score = UNTIMED end
 redis.call('ZADD', P .. 'open:' .. ARGV[2], score, id)
+redis.call('ZADD', P .. 'ttime', ARGV[11], id)
 return op_keep({id})

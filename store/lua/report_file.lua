@@ -1,5 +1,6 @@
 -- report_file.lua stores a new report, its first history entry, and its indexes: open
--- (by creation), due (by SLA time) and the month's counters.
+-- (by creation), due (by SLA time), all reports by creation (rtime, for the monthly
+-- export) and the month's counters.
 -- KEYS[1] op key
 -- ARGV[1] prefix, [2] text, [3] category, [4] place, [5] reporter id, [6] reporter nick,
 --      [7] origin chat (JSON), [8] created (unix), [9] due (unix), [10] month, [11] event (JSON)
@@ -13,6 +14,7 @@ redis.call('HSET', k, 'text', ARGV[2], 'cat', ARGV[3], 'place', ARGV[4], 'rid', 
 redis.call('RPUSH', k .. ':log', ARGV[11])
 redis.call('ZADD', P .. 'ropen', ARGV[8], id)
 redis.call('ZADD', P .. 'rdue', ARGV[9], id)
+redis.call('ZADD', P .. 'rtime', ARGV[8], id)
 redis.call('HINCRBY', P .. 'rstat:' .. ARGV[10], 'received', 1)
 redis.call('HINCRBY', P .. 'rstat:' .. ARGV[10], 'cat:' .. ARGV[3], 1)
 return op_keep({id})

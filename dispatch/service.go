@@ -93,8 +93,9 @@ func (t *turn) reply(text string) Post {
 }
 
 // Handle answers one inbound message. Ordinary chat yields no posts. Refusals become a
-// short reply; internal errors are logged and answered with one generic line, so the
-// returned error is reserved for failures the caller should retry (none today).
+// short reply; internal errors are logged and answered with one generic line. The
+// returned error is reserved for a cancelled ctx: the message was not fully handled and
+// must be handled again.
 func (s *Service) Handle(ctx context.Context, m Message) (posts []Post, err error) {
 	defer func() {
 		// No input may crash the process: a panic in a handler becomes the generic reply.
@@ -119,11 +120,19 @@ func (s *Service) Handle(ctx context.Context, m Message) (posts []Post, err erro
 		t.group = Group{}
 	}
 	t.me, err = s.st.Resolve(ctx, identity(m), m.From.Nick, t.group.Team, t.now)
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("handle %s: %w", t.op, ctx.Err())
+	}
 	if err != nil {
 		return s.refusal(ctx, t, fmt.Errorf("resolve sender: %w", err)), nil
 	}
 	t.role = s.roleOf(t)
 	posts, err = s.run(ctx, t, cmd)
+	if ctx.Err() != nil {
+		// Stopping mid-command: the caller keeps the message and handles it again later
+		// (ops make that safe) rather than answering with a generic error.
+		return nil, fmt.Errorf("handle %s: %w", t.op, ctx.Err())
+	}
 	if err != nil {
 		return s.refusal(ctx, t, err), nil
 	}

@@ -219,7 +219,7 @@ func (s *session) onMessage(msg *openwechat.Message) {
 		return
 	}
 	if err := s.in(s.runCtx, m); err != nil {
-		s.t.log.Error("wechat inbound message not stored; it is lost", "msg_id", m.ID, "group", m.Chat.Group,
+		s.t.log.Error("wechat inbound message not handled (if it was stored, it is handled again at the next start)", "msg_id", m.ID, "group", m.Chat.Group,
 			"user", mask(m.Chat.User), "from", mask(m.From.Ref), "err", err)
 	}
 }

@@ -105,6 +105,10 @@ func LoadConfig(path string, getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	var c Config
+	// Defaults where zero is a meaningful setting are laid down before decoding, so that
+	// "jitter: 0s" in the file means no jitter.
+	c.WeChat.MinGap = Duration(time.Second)
+	c.WeChat.Jitter = Duration(500 * time.Millisecond)
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
@@ -146,12 +150,6 @@ func (c *Config) defaults() {
 	}
 	if c.WeChat.HotLoginFile == "" {
 		c.WeChat.HotLoginFile = "wechat-hotlogin.json"
-	}
-	if c.WeChat.MinGap == 0 {
-		c.WeChat.MinGap = Duration(time.Second)
-	}
-	if c.WeChat.Jitter == 0 {
-		c.WeChat.Jitter = Duration(500 * time.Millisecond)
 	}
 	if c.WeChat.PerMinute == 0 {
 		c.WeChat.PerMinute = 20

@@ -345,7 +345,7 @@ type pacers struct {
 	hooks map[string]*Pacer
 }
 
-// wait sleeps until p may post to c at the pace of q (nil: no pacing), and records the post.
+// pace sleeps until a post to c is due at the pace of q (nil: no pacing) and records it.
 func (b *Bot) pace(ctx context.Context, q *Pacer, c dispatch.Chat) error {
 	if q == nil {
 		return nil
@@ -386,9 +386,10 @@ func (b *Bot) deliver(ctx context.Context, t Transport, e dispatch.Envelope, ps 
 		}
 		switch {
 		case err == nil:
-			b.log.InfoContext(ctx, "post delivered", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "tries", try)
+			// Record, then log: once the line is out, the delivery log (/readyz) has it.
 			err = b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: try})
 			cancel()
+			b.log.InfoContext(ctx, "post delivered", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "tries", try)
 			return err
 		case errors.Is(err, ErrRejected):
 			b.log.ErrorContext(ctx, "post rejected, dropped", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "err", err)

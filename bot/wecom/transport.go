@@ -346,7 +346,7 @@ func (t *Transport) logUnknownGroup(chatID string) {
 	t.unknown[chatID] = true
 	t.mu.Unlock()
 	if !seen {
-		t.log.Warn("wecom: message from a group not in config ignored; add its chatid under wecom groups to use it",
+		t.log.Warn("wecom: message from a group not in config ignored; to serve it, add a group with this wecom_chat_id",
 			"chatid", chatID)
 	}
 }
@@ -555,13 +555,23 @@ func (c *conn) request(ctx context.Context, cmd, reqID string, body any) error {
 	}
 	timer := time.NewTimer(c.ackTimeout)
 	defer timer.Stop()
-	select {
-	case f := <-ch:
+	result := func(f frame) error {
 		if f.Errcode == nil || *f.Errcode == 0 {
 			return nil
 		}
 		return &AckError{Cmd: cmd, Code: *f.Errcode, Msg: f.Errmsg}
+	}
+	select {
+	case f := <-ch:
+		return result(f)
 	case <-c.done:
+		// The reader hands an ack over before it closes done, but select picks at random
+		// among ready cases: an ack that came just before the close still counts.
+		select {
+		case f := <-ch:
+			return result(f)
+		default:
+		}
 		return fmt.Errorf("wecom: %s: connection closed before the ack: %w", cmd, bot.ErrUnavailable)
 	case <-timer.C:
 		return fmt.Errorf("wecom: %s: no ack within %s", cmd, c.ackTimeout)

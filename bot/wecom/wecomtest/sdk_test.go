@@ -3,6 +3,7 @@ package wecomtest_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,8 +16,9 @@ import (
 
 // TestOfficialSDKSpeaksToFake runs the official Node.js SDK (sdkcheck/check.js) against
 // the fake, so the fake's strict checks are themselves checked against the real client.
-// Without node or sdkcheck/node_modules it skips, unless CI=true or
-// CHORUS_SDK_CHECK=1, when it fails.
+// When sdkcheck/node_modules is missing it installs the pinned SDK with npm ci, so the
+// README's test command needs no other set-up. Without node or npm (or when the install
+// fails) it skips, unless CI=true or CHORUS_SDK_CHECK=1, when it fails.
 func TestOfficialSDKSpeaksToFake(t *testing.T) {
 	required := os.Getenv("CI") == "true" || os.Getenv("CHORUS_SDK_CHECK") == "1"
 	missing := func(why string) {
@@ -30,8 +32,19 @@ func TestOfficialSDKSpeaksToFake(t *testing.T) {
 	if err != nil {
 		missing("node not found")
 	}
-	if _, err := os.Stat(filepath.Join("sdkcheck", "node_modules", "@wecom", "aibot-node-sdk", "package.json")); err != nil {
-		missing("sdkcheck/node_modules missing")
+	sdk := filepath.Join("sdkcheck", "node_modules", "@wecom", "aibot-node-sdk", "package.json")
+	if _, err := os.Stat(sdk); err != nil {
+		npm, err := exec.LookPath("npm")
+		if err != nil {
+			missing("sdkcheck/node_modules missing and npm not found")
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+		defer cancel()
+		install := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
+		install.Dir = "sdkcheck"
+		if out, err := install.CombinedOutput(); err != nil {
+			missing(fmt.Sprintf("npm ci in sdkcheck failed: %v: %s", err, out))
+		}
 	}
 
 	const botID, secret = "aibSDKCHECK", "sdk-secret"

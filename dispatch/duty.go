@@ -190,8 +190,7 @@ func (s *Service) duty(ctx context.Context, t *turn) ([]Post, error) {
 		return nil, err
 	}
 	p := t.reply(fmt.Sprintf("%s 值班：\n%s", s.dayText(day, t.now), strings.Join(lines, "\n")))
-	p.Mentions = append(p.Mentions, people...)
-	return []Post{p}, nil
+	return []Post{mention(p, people...)}, nil
 }
 
 func (s *Service) leave(ctx context.Context, t *turn, c Leave) ([]Post, error) {

@@ -392,8 +392,8 @@ func build(a alias, rest string) (Command, error) {
 		}
 		return Register{Name: f[0], Unit: strings.Join(f[1:], " ")}, nil
 	case VerbFileReport:
-		if utf8.RuneCountInString(rest) < 2 {
-			return nil, refuse(formatReport)
+		if meaningful(rest) < 2 {
+			return nil, refuse(formatReport) // "报事 🙂🙂" says nothing a worker could act on
 		}
 		return FileReport{Text: rest}, nil
 	case VerbProgress, VerbAgenda:
@@ -501,4 +501,15 @@ func trimNick(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(s, "@")
 	return strings.TrimSpace(strings.Trim(s, "\u2005"))
+}
+
+// meaningful counts the letters and digits in s (Chinese characters are letters).
+func meaningful(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
 }

@@ -240,7 +240,7 @@ func (s *Service) dailyPosts(ctx context.Context, now time.Time) ([]Post, error)
 		if len(duties) > 0 {
 			text += "\n今日值班：\n" + strings.Join(duties, "\n")
 		}
-		posts = append(posts, Post{Chat: Chat{Group: g.Name}, Text: text, Mentions: people})
+		posts = append(posts, mention(Post{Chat: Chat{Group: g.Name}, Text: text}, people...))
 	}
 	return posts, nil
 }

@@ -92,6 +92,16 @@ func (t *turn) reply(text string) Post {
 	return p
 }
 
+// mention adds names to p's mentions, each once.
+func mention(p Post, names ...string) Post {
+	for _, n := range names {
+		if n != "" && !slices.Contains(p.Mentions, n) {
+			p.Mentions = append(p.Mentions, n)
+		}
+	}
+	return p
+}
+
 // Handle answers one inbound message. Ordinary chat yields no posts. Refusals become a
 // short reply; internal errors are logged and answered with one generic line. The
 // returned error is reserved for a cancelled ctx: the message was not fully handled and

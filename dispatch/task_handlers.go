@@ -154,9 +154,7 @@ func (s *Service) claim(ctx context.Context, t *turn, id int64, who Person, assi
 	}
 	if assigned {
 		text = fmt.Sprintf(replyAssigned, who.Nick) + text
-		p := t.reply(text)
-		p.Mentions = append(p.Mentions, who.Nick)
-		return []Post{p}, nil
+		return []Post{mention(t.reply(text), who.Nick)}, nil
 	}
 	return []Post{t.reply(text)}, nil
 }

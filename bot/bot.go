@@ -192,12 +192,20 @@ func (b *Bot) Resume(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("bot: resume: %w", err)
 	}
+	n := 0
 	for _, p := range pending {
-		if err := b.handle(ctx, p); err != nil {
-			return 0, err
+		if ctx.Err() != nil {
+			return n, ctx.Err()
 		}
+		// One message that cannot be handled must not keep every later one (and the
+		// process) from starting: log it; it stays in the inbox for the next start.
+		if err := b.handle(ctx, p); err != nil {
+			b.log.ErrorContext(ctx, "resume: message left in the inbox", "transport", p.Message.Transport, "id", p.Message.ID, "err", err)
+			continue
+		}
+		n++
 	}
-	return len(pending), nil
+	return n, nil
 }
 
 // route is the transport a post goes through.

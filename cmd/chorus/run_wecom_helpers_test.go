@@ -178,7 +178,7 @@ func wcSetup(t *testing.T, o wcOptions) (*wcWorld, runOptions) {
 	y, m, d := time.Now().In(loc).Date()
 	w.clock = newWCClock(time.Date(y, m, d, 7, 30, 0, 0, loc))
 
-	ro := runOptions{Sleep: wcFastSleep, Now: w.clock.Now}
+	ro := runOptions{Sleep: fastSleep, Now: w.clock.Now}
 	if o.WeChat {
 		w.wechat = wechattest.NewServer(t, wechattest.Config{
 			Self: "长征社区小助手", PollWait: 50 * time.Millisecond,
@@ -377,19 +377,6 @@ func (c *wcClock) Jump(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.offset = time.Until(t)
-}
-
-// wcFastSleep waits a thousandth of d: the one-minute scheduler tick takes 60ms, a 30s
-// reconnect backoff 30ms.
-func wcFastSleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d / 1000)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // wcLog keeps chorus's log and wakes waiters on every write (slog writes a record in

@@ -29,6 +29,10 @@ type Queue interface {
 	Delivered(ctx context.Context, transport, instance string, e dispatch.Envelope, d dispatch.Delivery) error
 	// Recover returns this instance's in-flight envelopes to the head of the outbox.
 	Recover(ctx context.Context, transport, instance string) (int, error)
+	// Rescue moves the envelopes want accepts, among the first window of a transport's
+	// outbox, into this instance's in-flight list past the posts ahead of them, and
+	// returns them in outbox order; each is moved by one caller only.
+	Rescue(ctx context.Context, transport, instance string, window int, want func(dispatch.Envelope) bool) ([]dispatch.Envelope, error)
 }
 
 // Fallback delivers a scheduled post to a group by another route (a WeCom webhook) when
@@ -261,7 +265,7 @@ func (b *Bot) deliverNow(ctx context.Context) error {
 			if !ok {
 				break
 			}
-			if err := b.deliver(ctx, t, e, nil); err != nil {
+			if err := b.deliver(ctx, t, &flight{e: e}, nil); err != nil {
 				return err
 			}
 		}
@@ -327,8 +331,18 @@ func (b *Bot) sendLoop(ctx context.Context, t Transport) {
 	} else if n > 0 {
 		b.log.InfoContext(ctx, "re-queued posts in flight at the last stop", "transport", t.Name(), "count", n)
 	}
-	pacer := &pacers{route: NewPacer(b.opts.Pacing[t.Name()]), hooks: map[string]*Pacer{}}
+	w := &worker{route: NewPacer(b.opts.Pacing[t.Name()]), hooks: map[string]*Pacer{}}
 	for ctx.Err() == nil {
+		// Rescued posts whose webhook failed are in flight already, and were queued before
+		// anything still in the outbox: they go next, through t or (t down) the webhook.
+		if len(w.held) > 0 {
+			f := w.held[0]
+			w.held = w.held[1:]
+			if err := b.deliver(ctx, t, f, w); err != nil && ctx.Err() == nil {
+				b.log.ErrorContext(ctx, "deliver", "transport", t.Name(), "id", f.e.ID, "err", err)
+			}
+			continue
+		}
 		// A blocking read: the worker wakes as soon as a post is queued, without polling.
 		e, ok, err := b.q.Take(ctx, t.Name(), b.opts.Instance, takeBlock)
 		if err != nil {
@@ -341,16 +355,33 @@ func (b *Bot) sendLoop(ctx context.Context, t Transport) {
 		if !ok {
 			continue
 		}
-		if err := b.deliver(ctx, t, e, pacer); err != nil && ctx.Err() == nil {
+		if err := b.deliver(ctx, t, &flight{e: e}, w); err != nil && ctx.Err() == nil {
 			b.log.ErrorContext(ctx, "deliver", "transport", t.Name(), "id", e.ID, "err", err)
 		}
 	}
 }
 
-// pacers are one sender worker's pacers: its transport's, and one per webhook URL.
-type pacers struct {
+// worker is one sender worker's state: its transport's pacer, one pacer per webhook URL,
+// and the rescued posts it holds in flight because their webhook failed (see rescue).
+type worker struct {
 	route *Pacer
 	hooks map[string]*Pacer
+	held  []*flight
+}
+
+// flight is an envelope in this instance's in-flight list and how far its delivery got.
+type flight struct {
+	e         dispatch.Envelope
+	tries     int // sends tried, by either route
+	hookParts int // parts already delivered by the webhook, so a retry does not repeat them
+}
+
+// webhook is the fallback URL for posts to p's group, or "" when it has none.
+func (b *Bot) webhook(p dispatch.Post) string {
+	if b.opts.Fallback == nil || p.Chat.Group == "" {
+		return ""
+	}
+	return b.opts.Webhooks[p.Chat.Group]
 }
 
 // pace sleeps until a post to c is due at the pace of q (nil: no pacing) and records it.
@@ -370,13 +401,16 @@ func (b *Bot) pace(ctx context.Context, q *Pacer, c dispatch.Chat) error {
 // deliver sends one envelope, retrying with backoff until it goes out, is rejected for
 // good, or (for scheduled posts with a webhook) takes the fallback route. It returns only
 // when the envelope is retired or ctx ends (then it stays in flight for the next start).
-func (b *Bot) deliver(ctx context.Context, t Transport, e dispatch.Envelope, ps *pacers) error {
+// While it waits for its transport to come back, the scheduled posts behind it that have
+// a webhook go out through the webhook (see rescue).
+func (b *Bot) deliver(ctx context.Context, t Transport, f *flight, w *worker) error {
+	e := f.e
 	backoff := time.Second
-	hookParts := 0 // parts of this post already delivered by the webhook, across tries
-	for try := 1; ; try++ {
+	for {
+		f.tries++
 		var routePacer *Pacer
-		if ps != nil {
-			routePacer = ps.route
+		if w != nil {
+			routePacer = w.route
 		}
 		if err := b.pace(ctx, routePacer, e.Post.Chat); err != nil {
 			return err
@@ -384,31 +418,35 @@ func (b *Bot) deliver(ctx context.Context, t Transport, e dispatch.Envelope, ps 
 		// Once started, a send and its retirement are finished even when ctx ends.
 		sctx, cancel := graceful(ctx, stopGrace)
 		err := t.Send(sctx, e.Post)
+		down := errors.Is(err, ErrUnavailable)
 		route := t.Name()
-		if err != nil && errors.Is(err, ErrUnavailable) && e.Post.Scheduled {
-			if url := b.opts.Webhooks[e.Post.Chat.Group]; url != "" && b.opts.Fallback != nil {
+		if down && e.Post.Scheduled {
+			if url := b.webhook(e.Post); url != "" {
 				b.log.WarnContext(ctx, "transport down: scheduled post takes the webhook", "transport", t.Name(), "group", e.Post.Chat.Group, "id", e.ID)
 				route = "webhook"
-				err = b.fallback(sctx, url, e.Post, ps, &hookParts)
+				err = b.fallback(sctx, url, e.Post, w, &f.hookParts)
 			}
 		}
 		switch {
 		case err == nil:
 			// Record, then log: once the line is out, the delivery log (/readyz) has it.
-			err = b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: try})
+			err = b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: f.tries})
 			cancel()
-			b.log.InfoContext(ctx, "post delivered", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "tries", try)
+			b.log.InfoContext(ctx, "post delivered", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "tries", f.tries)
 			return err
 		case errors.Is(err, ErrRejected):
 			b.log.ErrorContext(ctx, "post rejected, dropped", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "err", err)
-			err = b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: "rejected", At: b.opts.Now(), Tries: try})
+			err = b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: "rejected", At: b.opts.Now(), Tries: f.tries})
 			cancel()
 			return err
 		}
 		cancel()
-		b.log.WarnContext(ctx, "send failed, will retry", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "try", try, "err", err)
+		b.log.WarnContext(ctx, "send failed, will retry", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "try", f.tries, "err", err)
 		if b.opts.Synchronous {
 			return fmt.Errorf("bot: send %s: %w", e.ID, err)
+		}
+		if down {
+			b.rescue(ctx, t, w)
 		}
 		if err := b.opts.Sleep(ctx, backoff); err != nil {
 			return err
@@ -417,15 +455,88 @@ func (b *Bot) deliver(ctx context.Context, t Transport, e dispatch.Envelope, ps 
 	}
 }
 
+// rescueWindow bounds how far into a transport's outbox a rescue looks for posts.
+const rescueWindow = 200
+
+// rescue runs while the post at the head of t's outbox waits because t is unavailable
+// (logged out): scheduled posts behind it for groups with a webhook go out through the
+// webhook now instead of waiting. First those held from an earlier rescue, then those it
+// moves from the outbox into this instance's in-flight list (each owned by one worker
+// alone, whatever other processes rescue or take meanwhile; a crash leaves them for
+// Recover). A post whose webhook fails stays in flight and held: the next rescue tries it
+// again, and once the head is out the worker delivers it before taking more. The posts
+// left in the outbox keep their order.
+func (b *Bot) rescue(ctx context.Context, t Transport, w *worker) {
+	if w == nil || b.opts.Fallback == nil || ctx.Err() != nil {
+		return
+	}
+	todo := w.held
+	w.held = nil
+	rctx, cancel := graceful(ctx, stopGrace) // once moved, a post is sent or held, not lost
+	defer cancel()
+	if len(b.opts.Webhooks) > 0 {
+		fresh, err := b.q.Rescue(rctx, t.Name(), b.opts.Instance, rescueWindow, func(e dispatch.Envelope) bool {
+			return e.Post.Scheduled && b.webhook(e.Post) != ""
+		})
+		if err != nil {
+			b.log.ErrorContext(ctx, "rescue scheduled posts from the outbox", "transport", t.Name(), "err", err)
+		}
+		for _, e := range fresh {
+			todo = append(todo, &flight{e: e})
+		}
+	}
+	failed := map[string]bool{} // webhooks that failed this round: their posts wait for the next
+	for _, f := range todo {
+		url := b.webhook(f.e.Post)
+		if url == "" || failed[url] || ctx.Err() != nil {
+			w.held = append(w.held, f)
+			continue
+		}
+		if err := b.sendRescued(ctx, t, f, url, w); err != nil {
+			failed[url] = true
+			w.held = append(w.held, f)
+			b.log.WarnContext(ctx, "webhook send failed, will retry", "route", "webhook", "group", f.e.Post.Chat.Group, "id", f.e.ID, "try", f.tries, "err", err)
+		}
+	}
+}
+
+// sendRescued sends a rescued post through the webhook at url and retires it; it returns
+// an error only when the post did not go out and is to be tried again.
+func (b *Bot) sendRescued(ctx context.Context, t Transport, f *flight, url string, w *worker) error {
+	e := f.e
+	sctx, cancel := graceful(ctx, stopGrace)
+	defer cancel()
+	f.tries++
+	route := "webhook"
+	err := b.fallback(sctx, url, e.Post, w, &f.hookParts)
+	switch {
+	case errors.Is(err, ErrRejected):
+		b.log.ErrorContext(ctx, "post rejected, dropped", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "err", err)
+		route = "rejected"
+	case err != nil:
+		return err
+	}
+	if err := b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: f.tries}); err != nil {
+		// It went out: sending it again now would repeat it. It stays in flight until the
+		// next start, like any post whose retirement failed.
+		b.log.ErrorContext(ctx, "retire rescued post", "transport", t.Name(), "id", e.ID, "err", err)
+		return nil
+	}
+	if route == "webhook" {
+		b.log.InfoContext(ctx, "transport down: scheduled post rescued from behind a waiting post, delivered by the webhook", "transport", t.Name(), "group", e.Post.Chat.Group, "id", e.ID, "tries", f.tries)
+	}
+	return nil
+}
+
 // fallback sends p through the webhook at url, split to the webhook's MaxLen and paced
 // per URL. *done counts the parts already delivered, so a retry after a failed part does
 // not send the earlier parts again.
-func (b *Bot) fallback(ctx context.Context, url string, p dispatch.Post, ps *pacers, done *int) error {
+func (b *Bot) fallback(ctx context.Context, url string, p dispatch.Post, w *worker, done *int) error {
 	var hp *Pacer
-	if ps != nil {
-		if hp = ps.hooks[url]; hp == nil {
+	if w != nil {
+		if hp = w.hooks[url]; hp == nil {
 			hp = NewPacer(b.opts.WebhookPacing)
-			ps.hooks[url] = hp
+			w.hooks[url] = hp
 		}
 	}
 	parts := Split(p.Text, b.opts.WebhookPacing.MaxLen)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,9 +138,33 @@ func (t *transport) mustSent(tb testing.TB, n int) []sendRec {
 	}
 }
 
-// fallback is the recording fake webhook.
+// tries reports how many sends the transport was asked for, failed or not.
+func (t *transport) Tries() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, v := range t.tries {
+		n += v
+	}
+	return n
+}
+
+// eventually waits until cond holds, failing the test after 10 seconds.
+func eventually(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// fallback is the recording fake webhook; fail (nil: never) fails the sends it says to.
 type fallback struct {
 	mu   sync.Mutex
+	fail func(p dispatch.Post) error
 	sent []dispatch.Post
 	urls []string
 }
@@ -147,8 +172,19 @@ type fallback struct {
 func (f *fallback) Send(ctx context.Context, url string, p dispatch.Post) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.fail != nil {
+		if err := f.fail(p); err != nil {
+			return err
+		}
+	}
 	f.sent, f.urls = append(f.sent, p), append(f.urls, url)
 	return nil
+}
+
+func (f *fallback) Sent() []dispatch.Post {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.sent)
 }
 
 // fixture is a real store, a real dispatch.Service and the recording transports.
@@ -219,7 +255,9 @@ func (f *fixture) bot(t *testing.T, opts bot.Options) *bot.Bot {
 		}
 	}
 	opts.Webhooks = map[string]string{orange: hook}
-	opts.Fallback = f.hook
+	if opts.Fallback == nil {
+		opts.Fallback = f.hook
+	}
 	opts.Now, opts.Sleep = f.clock.Now, f.clock.Sleep
 	opts.TickEvery = 24 * time.Hour
 	opts.Logger = slog.New(slog.NewTextHandler(f.logs, nil))
@@ -560,5 +598,297 @@ func TestBroadcastPacing(t *testing.T) {
 	// 44 posts at 20 a minute: the last goes out after two full minutes.
 	if end := got[len(got)-1].At.Sub(start); end < 2*time.Minute || end > 3*time.Minute {
 		t.Errorf("last post at +%v; want between 2m and 3m", end)
+	}
+}
+
+// queueScheduled queues scheduled posts to WeChat groups as a slot of the daily job does,
+// one envelope per text, and returns the envelope ids.
+func (f *fixture) queueScheduled(t *testing.T, op string, groups, texts []string) []string {
+	t.Helper()
+	at := f.clock.Now()
+	var envs []dispatch.Envelope
+	var ids []string
+	for i, g := range groups {
+		id := fmt.Sprintf("%s#%d", op, i+1)
+		envs = append(envs, dispatch.Envelope{ID: id, Transport: "wechat", Queued: at,
+			Post: dispatch.Post{Chat: dispatch.Chat{Group: g}, Text: texts[i], Scheduled: true, At: at}})
+		ids = append(ids, id)
+	}
+	if err := f.db.Finish(t.Context(), op, "", envs); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// routes reads the delivery log as envelope id → routes taken (one per delivery).
+func (f *fixture) routes(t *testing.T) map[string][]string {
+	t.Helper()
+	d, err := f.db.Deliveries(t.Context(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, x := range d {
+		out[x.ID] = append(out[x.ID], x.Route)
+	}
+	return out
+}
+
+// While a reply at the head of WeChat's outbox waits for WeChat to come back (logged
+// out), the scheduled post behind it for a group with a webhook goes out through the
+// webhook, once; the one for a group without a webhook waits. When WeChat is back, the
+// reply and the waiting post go out once each, in order.
+func TestUnavailableHeadDoesNotHoldScheduledPosts(t *testing.T) {
+	f := mustFixture(t, 1)
+	grid := "第01网格志愿者" // on WeChat, no webhook
+	var down atomic.Bool
+	down.Store(true)
+	f.wechat.fail = func(p dispatch.Post, try int) error {
+		if down.Load() {
+			return fmt.Errorf("logged out: %w", bot.ErrUnavailable)
+		}
+		return nil
+	}
+	b := f.bot(t, bot.Options{})
+	mustReceive(t, b, msg(orange, "魏青", "帮助", "wechat")) // the reply, not scheduled: the head
+	ids := f.queueScheduled(t, store.SlotOp("daily", f.clock.Now()), []string{orange, grid}, []string{"【每日派单】橙色平安", "【每日派单】第01网格"})
+	stop := run(t, b)
+
+	eventually(t, "the webhook has orange's daily post", func() bool { return len(f.hook.Sent()) >= 1 })
+	tried := f.wechat.Tries()
+	eventually(t, "the reply is tried three more times", func() bool { return f.wechat.Tries() >= tried+3 })
+	if got := f.hook.Sent(); len(got) != 1 || got[0].Chat.Group != orange || got[0].Text != "【每日派单】橙色平安" || f.hook.urls[0] != hook {
+		t.Fatalf("webhook got %+v; want orange's daily post once", got)
+	}
+	if got := f.wechat.Sent(); len(got) != 0 {
+		t.Fatalf("wechat sent %+v while logged out", got)
+	}
+	if n, _ := f.db.Queued(t.Context(), "wechat"); n != 1 {
+		t.Errorf("outbox holds %d while the reply waits; want 1 (the grid's daily post)", n)
+	}
+
+	down.Store(false)
+	got := f.wechat.mustSent(t, 2)
+	stop()
+	got = f.wechat.Sent()
+	if len(got) != 2 || got[0].Post.Chat.Group != orange || got[0].Post.Scheduled || got[1].Post.Text != "【每日派单】第01网格" {
+		t.Fatalf("wechat sent %+v; want the reply, then the grid's daily post", got)
+	}
+	if n := len(f.hook.Sent()); n != 1 {
+		t.Errorf("webhook got %d posts; want 1", n)
+	}
+	routes := f.routes(t)
+	if r := routes[ids[0]]; !slices.Equal(r, []string{"webhook"}) {
+		t.Errorf("orange's daily post delivered by %v; want [webhook]", r)
+	}
+	if r := routes[ids[1]]; !slices.Equal(r, []string{"wechat"}) {
+		t.Errorf("grid's daily post delivered by %v; want [wechat]", r)
+	}
+	if len(routes) != 3 {
+		t.Errorf("delivery log %v; want three deliveries", routes)
+	}
+	if n, _ := f.db.Queued(t.Context(), "wechat"); n != 0 {
+		t.Errorf("outbox holds %d; want 0", n)
+	}
+	if n, _ := f.db.Recover(t.Context(), "wechat", "main"); n != 0 {
+		t.Errorf("%d posts still in flight; want 0", n)
+	}
+}
+
+// A rescued post whose webhook fails stays in flight and is tried again; it goes out once.
+func TestRescuedPostWebhookRetried(t *testing.T) {
+	f := mustFixture(t, 0)
+	var down atomic.Bool
+	down.Store(true)
+	f.wechat.fail = func(p dispatch.Post, try int) error {
+		if down.Load() {
+			return fmt.Errorf("logged out: %w", bot.ErrUnavailable)
+		}
+		return nil
+	}
+	hookFails := 2
+	f.hook.fail = func(p dispatch.Post) error {
+		if hookFails > 0 {
+			hookFails--
+			return errors.New("webhook: 502")
+		}
+		return nil
+	}
+	b := f.bot(t, bot.Options{})
+	mustReceive(t, b, msg(orange, "魏青", "帮助", "wechat"))
+	ids := f.queueScheduled(t, store.SlotOp("daily", f.clock.Now()), []string{orange}, []string{"【每日派单】橙色平安"})
+	stop := run(t, b)
+	eventually(t, "the webhook has orange's daily post", func() bool { return len(f.hook.Sent()) >= 1 })
+	if n, _ := f.db.Queued(t.Context(), "wechat"); n != 0 {
+		t.Errorf("outbox holds %d; want 0 (the daily post in flight, then out)", n)
+	}
+	down.Store(false)
+	f.wechat.mustSent(t, 1)
+	stop()
+	if got := f.hook.Sent(); len(got) != 1 {
+		t.Errorf("webhook got %+v; want the daily post once", got)
+	}
+	if got := f.wechat.Sent(); len(got) != 1 || got[0].Post.Scheduled {
+		t.Errorf("wechat sent %+v; want the reply only", got)
+	}
+	d, err := f.db.Deliveries(t.Context(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range d {
+		if x.ID == ids[0] && (x.Route != "webhook" || x.Tries != 3) {
+			t.Errorf("daily post delivery %+v; want route webhook after 3 tries", x)
+		}
+	}
+	if n, _ := f.db.Recover(t.Context(), "wechat", "main"); n != 0 {
+		t.Errorf("%d posts still in flight; want 0", n)
+	}
+}
+
+// gated holds each bot's first send until both bots have one in flight, so both rescue
+// from the same outbox at once.
+type gated struct {
+	*transport
+	once *sync.Once
+	in   *sync.WaitGroup
+	both chan struct{}
+}
+
+func (g gated) Send(ctx context.Context, p dispatch.Post) error {
+	g.once.Do(func() {
+		g.in.Done()
+		select {
+		case <-g.both:
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+		}
+	})
+	return g.transport.Send(ctx, p)
+}
+
+// Two processes on one Redis, each with a reply waiting for WeChat, rescue the scheduled
+// posts behind them at once: every post goes out through the webhook exactly once.
+func TestConcurrentRescueDeliversOnce(t *testing.T) {
+	f := mustFixture(t, 0)
+	var down atomic.Bool
+	down.Store(true)
+	f.wechat.fail = func(p dispatch.Post, try int) error {
+		if down.Load() {
+			return fmt.Errorf("logged out: %w", bot.ErrUnavailable)
+		}
+		return nil
+	}
+	var in sync.WaitGroup
+	in.Add(2)
+	both := make(chan struct{})
+	go func() { in.Wait(); close(both) }()
+	hooks := []*fallback{{}, {}}
+	var bots []*bot.Bot
+	for i, name := range []string{"a", "b"} {
+		g := gated{transport: f.wechat, once: &sync.Once{}, in: &in, both: both}
+		bots = append(bots, f.bot(t, bot.Options{Instance: name, Transports: []bot.Transport{g}, Fallback: hooks[i]}))
+	}
+	mustReceive(t, bots[0], msg(orange, "魏青", "帮助", "wechat"))
+	mustReceive(t, bots[0], msg(orange, "雷胜", "帮助", "wechat"))
+	const n = 500 // more than one rescue window
+	groups, texts := make([]string, n), make([]string, n)
+	for i := range n {
+		groups[i], texts[i] = orange, fmt.Sprintf("【每日派单】%03d", i)
+	}
+	ids := f.queueScheduled(t, store.SlotOp("daily", f.clock.Now()), groups, texts)
+	var stops []func()
+	for _, b := range bots {
+		stops = append(stops, run(t, b))
+	}
+	hooked := func() int { return len(hooks[0].Sent()) + len(hooks[1].Sent()) }
+	eventually(t, "every daily post reached the webhook", func() bool { return hooked() >= n })
+	down.Store(false)
+	f.wechat.mustSent(t, 2)
+	for _, stop := range stops {
+		stop()
+	}
+	t.Logf("rescued by a: %d, by b: %d", len(hooks[0].Sent()), len(hooks[1].Sent()))
+	seen := map[string]int{}
+	for _, h := range hooks {
+		for _, p := range h.Sent() {
+			seen[p.Text]++
+		}
+	}
+	for _, text := range texts {
+		if seen[text] != 1 {
+			t.Errorf("%s reached the webhook %d times; want once", text, seen[text])
+		}
+	}
+	if len(seen) != n {
+		t.Errorf("webhook got %d distinct posts; want %d", len(seen), n)
+	}
+	if got := f.wechat.Sent(); len(got) != 2 || got[0].Post.Scheduled || got[1].Post.Scheduled {
+		t.Errorf("wechat sent %+v; want the two replies only", got)
+	}
+	routes := f.routes(t)
+	for _, id := range ids {
+		if r := routes[id]; !slices.Equal(r, []string{"webhook"}) {
+			t.Errorf("%s delivered by %v; want [webhook]", id, r)
+		}
+	}
+	for _, inst := range []string{"a", "b"} {
+		if k, _ := f.db.Recover(t.Context(), "wechat", inst); k != 0 {
+			t.Errorf("%d posts still in flight at %s; want 0", k, inst)
+		}
+	}
+}
+
+// Rescue moves each envelope to exactly one of several instances rescuing at once, and
+// leaves the posts it does not want in the outbox, in order.
+func TestRescueConcurrentStore(t *testing.T) {
+	f := mustFixture(t, 0)
+	const n = 300
+	groups, texts := make([]string, n), make([]string, n)
+	for i := range n {
+		groups[i], texts[i] = orange, fmt.Sprintf("【每日派单】%03d", i)
+	}
+	ids := f.queueScheduled(t, "slot:test", groups, texts)
+	want := func(e dispatch.Envelope) bool { return !strings.HasSuffix(e.Post.Text, "0") } // keep every tenth
+	var wg sync.WaitGroup
+	got := make([][]dispatch.Envelope, 4)
+	errs := make([]error, 4)
+	for i := range got {
+		wg.Go(func() {
+			for range 3 {
+				es, err := f.db.Rescue(t.Context(), "wechat", fmt.Sprint("r", i), 200, want)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				got[i] = append(got[i], es...)
+			}
+		})
+	}
+	wg.Wait()
+	owner := map[string]int{}
+	for i, es := range got {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		for _, e := range es {
+			owner[e.ID]++
+			if e.Raw == "" {
+				t.Errorf("rescued %s without Raw", e.ID)
+			}
+		}
+	}
+	for i, id := range ids {
+		if w := want(dispatch.Envelope{Post: dispatch.Post{Text: texts[i]}}); w && owner[id] != 1 || !w && owner[id] != 0 {
+			t.Errorf("%s rescued %d times", id, owner[id])
+		}
+	}
+	for i := 0; i < n; i += 10 {
+		e, ok, err := f.db.Take(t.Context(), "wechat", "main", 0)
+		if err != nil || !ok || e.ID != ids[i] {
+			t.Fatalf("Take = %v, %v, %v; want %s left in order", e.ID, ok, err, ids[i])
+		}
+	}
+	if q, _ := f.db.Queued(t.Context(), "wechat"); q != 0 {
+		t.Errorf("outbox holds %d; want 0", q)
 	}
 }

@@ -111,7 +111,7 @@ func (s *Service) stats(ctx context.Context, t *turn) ([]Post, error) {
 	if n := rf.ByRating[Satisfied] + rf.ByRating[FairlySatisfied] + rf.ByRating[Dissatisfied]; n > 0 {
 		lines = append(lines, fmt.Sprintf("评价：满意 %d、基本满意 %d、不满意 %d（满意率 %d%%）",
 			rf.ByRating[Satisfied], rf.ByRating[FairlySatisfied], rf.ByRating[Dissatisfied],
-			(rf.ByRating[Satisfied]+rf.ByRating[FairlySatisfied])*100/n))
+			(200*(rf.ByRating[Satisfied]+rf.ByRating[FairlySatisfied])+n)/(2*n))) // rounded to the nearest
 	}
 	return []Post{t.reply(strings.Join(lines, "\n"))}, nil
 }
@@ -134,13 +134,23 @@ func (s *Service) broadcast(ctx context.Context, t *turn, c Broadcast) ([]Post, 
 	if c.Target == "全部" || c.Target == "所有" || c.Target == "所有群" {
 		groups = s.c.Groups
 	} else {
+		var teams []string
 		for _, team := range s.c.Teams() {
+			if team == c.Target {
+				teams = []string{team}
+				break
+			}
 			if strings.HasPrefix(team, c.Target) || strings.Contains(team, c.Target) {
-				groups = append(groups, s.c.TeamGroups(team)...)
+				teams = append(teams, team)
 			}
 		}
-		if len(groups) == 0 {
+		switch len(teams) {
+		case 0:
 			return nil, refuse(fmt.Sprintf(replyNoTeam, c.Target, strings.Join(s.c.Teams(), "、")))
+		case 1:
+			groups = s.c.TeamGroups(teams[0])
+		default:
+			return nil, refuse(fmt.Sprintf(replyAmbiguousTeam, c.Target, strings.Join(teams, "、")))
 		}
 	}
 	posts := []Post{t.reply(fmt.Sprintf(replyBroadcast, len(groups)))}

@@ -44,8 +44,7 @@ type argKind int
 const (
 	argNone    argKind = iota // the whole message is the verb ("任务")
 	argID                     // a task or report id follows ("接 12", "接12")
-	argText                   // free text follows after a separator ("发布 …")
-	argGlued                  // free text, no separator needed ("报修3号楼水管漏了")
+	argText                   // free text follows after a separator ("发布 …", "报事 …"): "投诉有用吗" is chat
 	argOptText                // nothing, or text after a separator ("报到", "报到 新疆油田公司")
 )
 
@@ -70,8 +69,8 @@ func aliases() []alias {
 		{"帮助", VerbHelp, argNone}, {"help", VerbHelp, argNone}, {"?", VerbHelp, argNone},
 		{"登记", VerbRegister, argText},
 		{"设为协调员", VerbPromote, argText},
-		{"报事", VerbFileReport, argGlued}, {"反映", VerbFileReport, argGlued}, {"报修", VerbFileReport, argGlued},
-		{"投诉", VerbFileReport, argGlued}, {"求助", VerbFileReport, argGlued},
+		{"报事", VerbFileReport, argText}, {"反映", VerbFileReport, argText}, {"报修", VerbFileReport, argText},
+		{"投诉", VerbFileReport, argText}, {"求助", VerbFileReport, argText},
 		{"进度", VerbProgress, argID}, {"查询", VerbProgress, argID},
 		{"派单", VerbDispatch, argID},
 		{"办结", VerbResolve, argID},
@@ -123,8 +122,9 @@ type MyTasks struct{}
 // Help lists the commands the speaker may use.
 type Help struct{}
 
-// Register binds a real name and work unit to the speaker.
-type Register struct{ Name, Unit string }
+// Register binds a real name and work unit to the speaker; with Nick (a coordinator's
+// "登记 雷胜 @老雷") it merges that person's new nickname into their earlier record.
+type Register struct{ Name, Unit, Nick string }
 
 // Promote makes someone a coordinator.
 type Promote struct{ Nick string }
@@ -230,7 +230,7 @@ func Parse(text, botName string) (cmd Command, ok bool, err error) {
 	}
 	rest = strings.TrimSpace(strings.TrimLeft(rest, " :,，：、"))
 	raw, rawOK := rawRest(text, botName, a.word)
-	if rawOK && (a.args == argText || a.args == argGlued || a.args == argOptText) {
+	if rawOK && (a.args == argText || a.args == argOptText) {
 		// Free text is kept as typed (full-width commas, line breaks): only the verb and
 		// ids need normalising.
 		rest = raw
@@ -330,11 +330,15 @@ func accepts(k argKind, rest string) bool {
 		if strings.Trim(rest, trailing) == "" {
 			return true // a bare "接": a command missing its id
 		}
-		return isSep(r) || unicode.IsDigit(r) || r == '#' || r == 'R' || r == 'r'
+		if isSep(r) {
+			// "接 12" is a command and "接 abc" a malformed one, but "接 一下电话" and
+			// "退出 群聊" are chat: Chinese words where the id should be.
+			first, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(rest, func(r rune) bool { return isSep(r) }))
+			return !unicode.Is(unicode.Han, first)
+		}
+		return unicode.IsDigit(r) || r == '#' || r == 'R' || r == 'r'
 	case argText, argOptText:
 		return strings.Trim(rest, trailing) == "" || isSep(r)
-	case argGlued:
-		return true
 	}
 	return false
 }
@@ -387,8 +391,11 @@ func build(a alias, rest string) (Command, error) {
 		return Promote{Nick: nick}, nil
 	case VerbRegister:
 		f := strings.Fields(rest)
-		if len(f) == 0 || utf8.RuneCountInString(f[0]) > 20 {
+		if len(f) == 0 || utf8.RuneCountInString(f[0]) > 20 || !isName(f[0]) {
 			return nil, refuse(formatRegister)
+		}
+		if last := f[len(f)-1]; len(f) > 1 && strings.HasPrefix(last, "@") {
+			return Register{Name: f[0], Nick: trimNick(last)}, nil
 		}
 		return Register{Name: f[0], Unit: strings.Join(f[1:], " ")}, nil
 	case VerbFileReport:
@@ -433,11 +440,12 @@ func build(a alias, rest string) (Command, error) {
 	case VerbCheckIn:
 		return CheckIn{Unit: rest}, nil
 	case VerbBroadcast:
-		end := strings.IndexFunc(rest, unicode.IsSpace)
+		end := strings.IndexFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || isSep(r) })
 		if end < 0 {
 			end = len(rest)
 		}
-		target, text := rest[:end], strings.TrimSpace(rest[end:])
+		target := rest[:end]
+		text := strings.TrimSpace(strings.TrimLeftFunc(rest[end:], func(r rune) bool { return unicode.IsSpace(r) || isSep(r) }))
 		if target == "" || text == "" {
 			return nil, refuse(formatBroadcast)
 		}
@@ -486,11 +494,16 @@ func leadingID(s string, report bool) (int64, string, bool) {
 	if err != nil || id <= 0 {
 		return 0, "", false
 	}
-	tail := strings.TrimPrefix(s[end:], "号")
+	tail := s[end:]
+	if t := strings.TrimLeft(tail, " "); strings.HasPrefix(t, "号") {
+		tail = strings.TrimPrefix(t, "号") // "12号", "12 号"
+	}
 	if tail != "" {
 		r, _ := utf8.DecodeRuneInString(tail)
-		if !isSep(r) && !strings.ContainsRune(trailing, r) {
-			return 0, "", false // "12a": not an id
+		// After a report id a note may follow at once ("办结 R1已更换灯泡"); after a task
+		// id only a separator may ("12a" is no id).
+		if !isSep(r) && !strings.ContainsRune(trailing, r) && !(report && unicode.Is(unicode.Han, r)) {
+			return 0, "", false
 		}
 	}
 	return id, strings.TrimSpace(strings.Trim(tail, trailing+":,，：、")), true
@@ -512,4 +525,15 @@ func meaningful(s string) int {
 		}
 	}
 	return n
+}
+
+// isName reports whether s looks like a person's name: letters, with the middle dot of
+// Uyghur and Kazakh names written in Chinese (艾力·买买提).
+func isName(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && r != '·' && r != '•' && r != '.' {
+			return false
+		}
+	}
+	return s != ""
 }

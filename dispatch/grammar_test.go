@@ -57,7 +57,12 @@ func TestParseCommands(t *testing.T) {
 		{"登记 雷胜", dispatch.Register{Name: "雷胜"}},
 		{"设为协调员 @马丽", dispatch.Promote{Nick: "马丽"}},
 		{"报事 3号楼2单元楼道灯坏了", dispatch.FileReport{Text: "3号楼2单元楼道灯坏了"}},
-		{"报修3号楼水管漏了", dispatch.FileReport{Text: "3号楼水管漏了"}},
+		{"报修 3号楼水管漏了", dispatch.FileReport{Text: "3号楼水管漏了"}},
+		{"报修：3号楼水管漏了", dispatch.FileReport{Text: "3号楼水管漏了"}},
+		{"办结 R1已更换灯泡", dispatch.Resolve{Report: 1, Note: "已更换灯泡"}},
+		{"不满意 R1还是不亮", dispatch.Rate{Report: 1, Rating: dispatch.Dissatisfied, Note: "还是不亮"}},
+		{"接 12 号", dispatch.Claim{Task: 12}},
+		{"广播 全部：注意防火", dispatch.Broadcast{Target: "全部", Text: "注意防火"}},
 		{"投诉：楼上装修太吵，晚上十点还在打钻", dispatch.FileReport{Text: "楼上装修太吵，晚上十点还在打钻"}},
 		{"进度 R37", dispatch.Progress{Report: 37}},
 		{"查询r37", dispatch.Progress{Report: 37}},
@@ -98,6 +103,8 @@ func TestParseIgnoresChat(t *testing.T) {
 		"统计一下人数", "帮助别人快乐自己", "发布会几点开始", "值班的同志注意安全", "登记表在哪里领",
 		"完成得很好", "办结了吗", "满意吗", "上会说吧", "广播里说今天降温", "请假条",
 		"诉求很多", "我的任务完成了", "进度怎么样了", "报到的人多吗", "@雷胜 接 12",
+		"反映过好几次了，没人管", "投诉有用吗", "求助大家，谁家有梯子借用一下", "报修电话是多少", "报修3号楼水管漏了",
+		"接 一下电话", "退出 群聊", "报名 明天的活动", "完成 了吗", "查询 一下",
 	} {
 		if cmd, ok, err := dispatch.Parse(in, "长征小助手"); ok {
 			t.Errorf("Parse(%q) = %#v, %v; want ordinary chat", in, cmd, err)
@@ -120,6 +127,7 @@ func TestParseRefusals(t *testing.T) {
 		{"取消任务", "格式：取消任务 任务编号"},
 		{"发布", "格式：发布 任务名称"},
 		{"登记", "格式：登记 姓名"},
+		{"登记 😀", "格式：登记 姓名"},
 		{"设为协调员", "格式：设为协调员 @昵称"},
 		{"报事", "格式：报事 问题和地点"},
 		{"报事 🙂🙂🙂", "格式：报事 问题和地点"},

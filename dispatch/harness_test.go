@@ -95,7 +95,7 @@ func (w *world) say(group, nick, text string) []string {
 	}
 	posts, err := w.svc.Handle(context.Background(), m)
 	if err != nil {
-		w.t.Fatalf("Handle(%q): %v", text, err)
+		w.t.Fatalf("Handle(%.40q): %v", text, err)
 	}
 	return lines(posts)
 }
@@ -105,7 +105,7 @@ func (w *world) one(group, nick, text string) string {
 	w.t.Helper()
 	got := w.say(group, nick, text)
 	if len(got) != 1 {
-		w.t.Fatalf("%s says %q: got %d posts %q; want 1", nick, text, len(got), got)
+		w.t.Fatalf("%s says %.40q: got %d posts %.200q; want 1", nick, text, len(got), got)
 	}
 	return got[0]
 }

@@ -69,16 +69,29 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) ([]Batch, error) {
 	}
 	var batches []Batch
 	var errs []error
+	// A job whose slot is busy (another process is running it, or died running it) or
+	// failed stops here: its watermark stays before that slot, so the slot is tried again
+	// at the next tick, and runs once its lease ends if its claimant died.
+	stuck := map[string]bool{}
 	for _, d := range slots {
-		ok, err := s.st.ClaimSlot(ctx, d.job.Name, d.at, slotLease)
-		if err != nil {
-			errs = append(errs, err)
+		if stuck[d.job.Name] {
 			continue
 		}
-		if ok {
+		state, err := s.st.ClaimSlot(ctx, d.job.Name, d.at, slotLease)
+		if err != nil {
+			errs = append(errs, err)
+			stuck[d.job.Name] = true
+			continue
+		}
+		switch state {
+		case SlotBusy:
+			stuck[d.job.Name] = true
+			continue
+		case SlotClaimed:
 			posts, err := s.runJob(ctx, d)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("job %s at %s: %w", d.job.Name, d.at.Format(time.RFC3339), err))
+				stuck[d.job.Name] = true
 				continue
 			}
 			for i := range posts {
@@ -343,7 +356,7 @@ func (s *Service) escalationPosts(ctx context.Context, now time.Time) ([]Post, e
 
 // agendaPosts: the roundtable agenda to the roundtable group.
 func (s *Service) agendaPosts(ctx context.Context, now time.Time) ([]Post, error) {
-	rs, err := s.st.AgendaReports(ctx, 50)
+	rs, err := s.st.AgendaReports(ctx, 200)
 	if err != nil {
 		return nil, fmt.Errorf("agenda: %w", err)
 	}

@@ -40,11 +40,21 @@ type Batch struct {
 	Posts []Post
 }
 
+// SlotState is what ClaimSlot found.
+type SlotState int
+
+// The slot states.
+const (
+	SlotClaimed SlotState = iota + 1 // this run has it
+	SlotDone                         // it already ran
+	SlotBusy                         // another run holds it (and may die: its lease ends)
+)
+
 // SlotStore claims scheduled slots so each runs once across processes.
 type SlotStore interface {
-	// ClaimSlot claims the slot of job at, for lease; false when another run has it or
-	// it is done.
-	ClaimSlot(ctx context.Context, job string, at time.Time, lease time.Duration) (bool, error)
+	// ClaimSlot claims the slot of job at, for lease. It reports SlotDone when the slot
+	// already ran (its batch was queued) and SlotBusy while another run holds the lease.
+	ClaimSlot(ctx context.Context, job string, at time.Time, lease time.Duration) (SlotState, error)
 	// Watermark is the last slot of job that was reached; zero if none.
 	Watermark(ctx context.Context, job string) (time.Time, error)
 	// SetWatermark records that every slot of job up to at was reached.
@@ -56,4 +66,11 @@ type SlotStore interface {
 type OnceStore interface {
 	// Once reports true the first time it is called with what, false afterwards.
 	Once(ctx context.Context, what string) (bool, error)
+}
+
+// OpStore tells whether an op (an inbound message's change) was already applied.
+type OpStore interface {
+	// Applied reports whether a state change was stored under op. A message handled again
+	// after a crash finds its own change applied, and is answered as the first time.
+	Applied(ctx context.Context, op string) (bool, error)
 }

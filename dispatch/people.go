@@ -8,18 +8,47 @@ import (
 )
 
 func (s *Service) register(ctx context.Context, t *turn, c Register) ([]Post, error) {
+	if c.Nick != "" {
+		return s.relink(ctx, t, c)
+	}
 	unit := s.canonicalUnit(c.Unit)
-	m, err := s.st.Register(ctx, t.op, t.me.ID, identity(t.m), c.Name, unit, t.now)
+	m, namesakes, err := s.st.Register(ctx, t.op, t.me.ID, c.Name, unit, t.now)
 	if err != nil {
 		return nil, fmt.Errorf("register %s: %w", t.me.ID, err)
 	}
-	switch {
-	case m.ID != t.me.ID:
-		return []Post{t.reply(fmt.Sprintf(replyRelinked, m.Name))}, nil
-	case m.Unit != "":
-		return []Post{t.reply(fmt.Sprintf(replyRegisteredUnit, m.Name, m.Unit))}, nil
+	text := fmt.Sprintf(replyRegistered, m.Name)
+	if m.Unit != "" {
+		text = fmt.Sprintf(replyRegisteredUnit, m.Name, m.Unit)
 	}
-	return []Post{t.reply(fmt.Sprintf(replyRegistered, m.Name))}, nil
+	if namesakes > 0 {
+		text += fmt.Sprintf(replyNamesake, m.Name, m.Name, t.me.Nick)
+	}
+	return []Post{t.reply(text)}, nil
+}
+
+// relink is a coordinator merging a renamed person's new identity into their record.
+// Only a coordinator may: anyone can type anyone's name.
+func (s *Service) relink(ctx context.Context, t *turn, c Register) ([]Post, error) {
+	if err := require(t, RoleCoordinator, "合并成员记录"); err != nil {
+		return nil, err
+	}
+	who, err := s.st.MemberByNick(ctx, c.Nick)
+	if errors.Is(err, ErrNotFound) {
+		return nil, refuse(fmt.Sprintf(replyNoMember, c.Nick))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("relink: find %s: %w", MaskName(c.Nick), err)
+	}
+	if _, err := s.st.Relink(ctx, t.op, who.ID, c.Name); err != nil {
+		switch {
+		case errors.Is(err, ErrNotFound):
+			return nil, refuse(fmt.Sprintf(replyRelinkNone, c.Name))
+		case errors.Is(err, ErrConflict):
+			return nil, refuse(fmt.Sprintf(replyRelinkRefused, c.Nick, c.Name))
+		}
+		return nil, fmt.Errorf("relink %s: %w", who.ID, err)
+	}
+	return []Post{mention(t.reply(fmt.Sprintf(replyRelinked, c.Nick, c.Name)), c.Nick)}, nil
 }
 
 // canonicalUnit expands a unit typed by prefix ("水务") to its configured name.
@@ -52,7 +81,7 @@ func (s *Service) promote(ctx context.Context, t *turn, c Promote) ([]Post, erro
 		return nil, refuse(fmt.Sprintf(replyNoMember, c.Nick))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("promote: find %q: %w", c.Nick, err)
+		return nil, fmt.Errorf("promote: find %s: %w", MaskName(c.Nick), err)
 	}
 	if err := s.st.Promote(ctx, t.op, m.ID); err != nil {
 		return nil, fmt.Errorf("promote %s: %w", m.ID, err)

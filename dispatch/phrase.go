@@ -264,27 +264,27 @@ type dateKind int
 
 const (
 	dateNone       dateKind = iota // no date: today
-	dateRelative                   // 今天/明天/后天/大后天: days from today
+	dateRelative                   // 今天/明天/后天/大后天, 昨天/前天/大前天: days from today
 	dateWeekday                    // 周六: the next such day, today included while ahead
 	dateNextWeek                   // 下周一: that weekday in next calendar week
 	dateThisWeek                   // 本周五/这周五: that weekday in this calendar week
-	dateMonthDay                   // 12月10日: this year, or next year when already past
+	dateMonthDay                   // 12月10日: this year, or next year when more than 60 days past
 	dateFull                       // 2026年12月10日
-	dateDayOfMonth                 // 10号: this month, or next month when already past
+	dateDayOfMonth                 // 10号: this month, or next month when more than 10 days past
 )
 
 // whenMatch is a time phrase found in a text, before it is resolved against now.
 type whenMatch struct {
 	end int
 
-	kind              dateKind
-	days              int // dateRelative
-	weekday           int // Monday = 0 … Sunday = 6
-	year, month, day  int
-	needsTime         bool // a short date like 12.10 counts only with a time after it
-	pod               string
-	hasClock, dotHour bool // dotHour: written with 点/时, not as H:MM
-	hour, min         int
+	kind             dateKind
+	days             int // dateRelative
+	weekday          int // Monday = 0 … Sunday = 6
+	year, month, day int
+	needsTime        bool // a short date like 12.10 counts only with a time after it
+	pod              string
+	hasClock, loose  bool // loose: an hour that a missing part of the day makes afternoon
+	hour, min        int
 }
 
 // relativeDays are the day words, longest first where one contains another.
@@ -296,7 +296,21 @@ var relativeDays = []struct {
 	{"大后天", 3, ""}, {"后天", 2, ""}, {"明天", 1, ""}, {"明日", 1, ""},
 	{"今天", 0, ""}, {"今日", 0, ""}, {"今晚", 0, "晚上"}, {"明晚", 1, "晚上"},
 	{"今早", 0, "早上"}, {"明早", 1, "早上"},
+	{"大前天", -3, ""}, {"前天", -2, ""}, {"昨天", -1, ""}, {"昨日", -1, ""},
+	{"昨晚", -1, "晚上"},
 }
+
+// beforeQian are characters that, right before 前天, make 前 end another word: 目前天气,
+// 提前天数, 之前天天.
+const beforeQian = "目之以提从事先此当眼面跟门楼向空生日年月周天午节会课钟前"
+
+// monthDayPast and dayOfMonthPast are how many days a month-day (11月29日) or a day of the
+// month (29号) may lie behind today and still mean this year or month: such a date has just
+// passed, and the caller refuses it as past. Further back it means next year or month.
+const (
+	monthDayPast   = 60
+	dayOfMonthPast = 10
+)
 
 // weekdayNames maps the day after 周/星期/礼拜 to Monday = 0 … Sunday = 6.
 var weekdayNames = map[rune]int{
@@ -320,21 +334,27 @@ var podDefault = map[string]int{
 // returns the time, the exact substring of text that said it (so the caller can remove
 // it) and true; or false when text says no time.
 //
-// A phrase is an optional date (今天/明天/后天/大后天, 周六/星期六/礼拜天, 下周一, 本周五,
-// 12月10日, 2026年12月10日, 12.10 when a time follows, 10号), an optional part of the day
-// (上午, 下午, 晚上 …) and an optional clock time (9点, 9点半, 9点30分, 9点一刻, 14:30, 三点,
-// 十点半), at least one of them. Resolution:
+// A phrase is an optional date (今天/明天/后天/大后天, 昨天/前天/大前天, 周六/星期六/礼拜天,
+// 下周一, 本周五, 12月10日, 2026年12月10日, 12.10 when a time follows, 10号), an optional
+// part of the day (上午, 下午, 晚上 …) and an optional clock time (9点, 9点半, 9点30分,
+// 9点一刻, 14:30, 三点, 十点半), at least one of them. Resolution:
 //   - no date: today, even when the time has passed (the caller refuses past times);
+//   - 昨天/前天/大前天: 1, 2 or 3 days ago, a past time the caller refuses or records;
 //   - 周X: the next such day, today included while the time is still ahead;
 //   - 下周X: that day in next calendar week (weeks start on Monday);
-//   - a month and day already past this year: next year; a day of the month already
-//     past: next month;
+//   - a month and day: this year, even when it has just passed (up to 60 days back, so
+//     the caller refuses it as past); further back, next year (in December, 1月5日 is next
+//     January);
+//   - a day of the month: this month, even when it has just passed (up to 10 days back);
+//     further back, next month;
 //   - a date with no time: 09:00; a part of the day alone: 早上 08:00, 上午 09:00,
 //     中午 12:00, 下午 15:00, 傍晚 18:00, 晚上 19:00, 夜里 22:00, 凌晨 05:00;
 //   - 下午/傍晚 add 12 hours, 中午1点 is 13:00, 晚上12点 is the next day's 00:00, and
 //     晚上/夜里 before 5 o'clock is the small hours after that night;
-//   - an hour of 1 to 5 written with 点 and no part of the day (两点, 3点半) is taken as
-//     afternoon: no volunteer task starts at 3 in the morning. 14:30 is taken literally.
+//   - an hour of 1 to 5 with no part of the day is taken as afternoon, whether written
+//     with 点 (两点, 3点半) or as H:MM without a leading zero (2:30, 3:00): no volunteer
+//     task starts at 3 in the morning. 14:30 and 02:30 (a leading zero) are taken
+//     literally, and 凌晨2:30 or 早上5点 keep their part of the day.
 //
 // Numbers that count something are not times: 3号楼, 2单元, 3人, 2小时, 200份, 1.5小时.
 // A nil loc means now's location.
@@ -402,6 +422,9 @@ func (t *text) boundary(i int) bool {
 func (t *text) date(i int, m *whenMatch) (int, bool) {
 	for _, d := range relativeDays {
 		if t.has(i, d.word) {
+			if d.word == "前天" && strings.ContainsRune(beforeQian, t.at(i-1)) {
+				continue
+			}
 			m.kind, m.days, m.pod = dateRelative, d.days, d.pod
 			return i + len([]rune(d.word)), true
 		}
@@ -569,7 +592,8 @@ func (t *text) clock(i int, m *whenMatch, anchored bool) (int, bool) {
 		if mm > 59 || (h == 24 && mm > 0) {
 			return i, false
 		}
-		m.hasClock, m.hour, m.min = true, h, mm
+		// 2:30 reads like 两点半; 02:30 is written as a 24-hour time on purpose.
+		m.hasClock, m.loose, m.hour, m.min = true, j-i == 1, h, mm
 		return j + 3, true
 	case r == '点' || (r == '时' && !chinese):
 		k := j + 1
@@ -612,7 +636,7 @@ func (t *text) clock(i int, m *whenMatch, anchored bool) (int, bool) {
 		if h == 24 && mm > 0 {
 			return i, false
 		}
-		m.hasClock, m.dotHour, m.hour, m.min = true, true, h, mm
+		m.hasClock, m.loose, m.hour, m.min = true, true, h, mm
 		return k, true
 	}
 	return i, false
@@ -624,7 +648,7 @@ func (m *whenMatch) hour24() int {
 	h := m.hour
 	switch m.pod {
 	case "":
-		if m.dotHour && h >= 1 && h <= 5 {
+		if m.loose && h >= 1 && h <= 5 {
 			return h + 12
 		}
 	case "凌晨":
@@ -703,7 +727,13 @@ func (m *whenMatch) resolve(now time.Time, loc *time.Location) (time.Time, bool)
 	case dateMonthDay:
 		yy := y
 		if m.month < mo || (m.month == mo && m.day < d) {
-			yy++
+			// Already past this year: just past stays (the caller refuses it), long past
+			// is next year's. Day counts in UTC have no daylight-saving gaps.
+			back := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC).Sub(
+				time.Date(y, time.Month(m.month), m.day, 0, 0, 0, 0, time.UTC))
+			if back > monthDayPast*24*time.Hour {
+				yy++
+			}
 		}
 		if !validDate(yy, m.month, m.day, loc) {
 			return time.Time{}, false
@@ -716,8 +746,8 @@ func (m *whenMatch) resolve(now time.Time, loc *time.Location) (time.Time, bool)
 		return at(m.year, m.month, m.day), true
 	case dateDayOfMonth:
 		start := 0
-		if m.day < d {
-			start = 1
+		if m.day < d-dayOfMonthPast {
+			start = 1 // long past: next month's; just past stays (the caller refuses it)
 		}
 		for k := start; k < start+3; k++ {
 			yy, mm := y, mo+k
@@ -763,50 +793,87 @@ func FormatWhen(t, now time.Time, loc *time.Location) string {
 var headcountLeads = []string{"共需要", "需要", "招募", "共需", "还需", "需", "招", "限", "共", "要", "缺"}
 
 // ParseHeadcount finds the first headcount in text: 需要3人, 需3人, 3人, 需要三个人, 3名,
-// 招募5人, 5位, 人数:5. It returns the number (1 to 999), the exact substring that said it
-// and true, or false when there is none. 3人次 and 第3名 are not headcounts.
+// 招募5人, 5位, 人数:5, with or without spaces (half- or full-width) after the leading word
+// and before the unit: 需要 5 人, 5 人. It returns the number (1 to 999), the exact substring
+// that said it and true, or false when there is none. 3人次 and 第3名 are not headcounts.
 func ParseHeadcount(s string) (n int, phrase string, ok bool) {
-	t := newText(s)
+	return newText(s).headcount(1, 999)
+}
+
+// ParseHeadcountAny is ParseHeadcount for any number from 0 up, so that a caller can refuse
+// 需要0人 or 需要1000人 with a clear message instead of leaving the phrase in the text.
+func ParseHeadcountAny(s string) (n int, phrase string, ok bool) {
+	return newText(s).headcount(0, maxCount)
+}
+
+// maxCount is the largest count read: nine digits.
+const maxCount = 999999999
+
+// headcount finds the first headcount from lo to hi.
+func (t *text) headcount(lo, hi int) (n int, phrase string, ok bool) {
 	for i := 0; i < len(t.r); i++ {
 		if t.has(i, "人数") {
-			j := i + 2
-			k := t.spaces(j)
+			k := t.spaces(i + 2)
 			if t.at(k) == ':' || t.at(k) == '为' {
 				k = t.spaces(k + 1)
 			}
-			if n, e, _, ok := t.number(k); ok && n >= 1 && n <= 999 && !t.unitAfter(e) {
+			if n, e, ok := t.count(k); ok && n >= lo && n <= hi && !t.unitAfter(t.spaces(e)) {
 				return n, t.slice(i, e), true
 			}
 		}
-		start := i
 		j := i
 		if _, k, ok := t.word(i, headcountLeads); ok {
 			j = t.spaces(k)
 		}
-		n, e, _, ok := t.number(j)
+		n, e, ok := t.count(j)
 		if !ok {
 			continue
 		}
+		e = t.spaces(e)
 		if t.at(e) == '个' {
-			e++
+			e = t.spaces(e + 1)
 		}
 		if !strings.ContainsRune("人名位", t.at(e)) {
 			continue
 		}
 		e++
-		if n < 1 || n > 999 || t.at(e) == '次' || t.at(j-1) == '第' {
+		if n < lo || n > hi || t.at(e) == '次' || t.at(j-1) == '第' || t.at(j-1) == ':' {
 			continue
 		}
-		return n, t.slice(start, e), true
+		return n, t.slice(i, e), true
 	}
 	return 0, "", false
+}
+
+// count reads a count at i: as number does, but a run of ASCII digits may be up to nine
+// long (需要10000人 is a count, if one to refuse).
+func (t *text) count(i int) (n, end int, ok bool) {
+	if !isDigit(t.at(i)) {
+		n, end, _, ok = t.number(i)
+		return n, end, ok
+	}
+	if p := t.at(i - 1); isDigit(p) || (p == '.' && isDigit(t.at(i-2))) {
+		return 0, i, false
+	}
+	j := i
+	for isDigit(t.at(j)) {
+		n, j = n*10+int(t.at(j)-'0'), j+1
+		if j-i > 9 {
+			return 0, i, false
+		}
+	}
+	if t.at(j) == '.' && isDigit(t.at(j+1)) {
+		return 0, i, false // 1.5人 counts no one
+	}
+	return n, j, true
 }
 
 // hourWords are the words for "hour" after a number, longest first.
 var hourWords = []string{"个小时", "个钟头", "小时", "钟头"}
 
 // ParseHours finds the first duration in text: 2小时, 1.5小时, 半小时, 两个小时, 一个半小时,
-// 1小时30分钟, 90分钟, 2h, 1.5h, 90min. It returns the duration (more than zero and at most
+// 1小时30分钟, 90分钟, 2h, 1.5h, 90min, with or without spaces (half- or full-width) before
+// the unit: 2 小时, 1.5 小时, 90 分钟. It returns the duration (more than zero and at most
 // 24 hours), the exact substring that said it and true, or false when there is none.
 // Letters glued to a latin unit (2hours is fine, 2hx is not) and decimals begun before the
 // match are not read.
@@ -847,12 +914,13 @@ func (t *text) hours(i int) (time.Duration, int, bool) {
 		j = k
 	} else if chinese && t.at(j) == '点' {
 		if f, ok := chineseDigits[t.at(j+1)]; ok {
-			if _, _, ok := t.word(j+2, hourWords); ok {
+			if _, _, ok := t.word(t.spaces(j+2), hourWords); ok {
 				d += time.Duration(f) * time.Hour / 10
 				j += 2
 			}
 		}
 	}
+	j = t.spaces(j) // 2 小时, 90　分钟
 	switch {
 	case t.has(j, "个半") || t.has(j, "半个"):
 		if _, e, ok := t.word(j+2, []string{"小时", "钟头"}); ok {
@@ -866,7 +934,8 @@ func (t *text) hours(i int) (time.Duration, int, bool) {
 		if t.at(e) == '半' {
 			return d + 30*time.Minute, e + 1, true
 		}
-		if mm, k, _, ok := t.number(e); ok && mm < 60 {
+		if mm, k, _, ok := t.number(t.spaces(e)); ok && mm < 60 {
+			k = t.spaces(k)
 			if t.has(k, "分钟") {
 				return d + time.Duration(mm)*time.Minute, k + 2, true
 			}
@@ -883,9 +952,6 @@ func (t *text) hours(i int) (time.Duration, int, bool) {
 		return 0, i, false
 	}
 	k := j
-	if t.at(k) == ' ' {
-		k++
-	}
 	for _, u := range []struct {
 		word string
 		unit time.Duration

@@ -70,13 +70,32 @@ var whenCases = []whenCase{
 	{in: "2026年12月10日", want: "2026-12-10 09:00"},
 	{in: "2027年1月5日上午10点", want: "2027-01-05 10:00"},
 	{in: "2026-12-10 14:30", want: "2026-12-10 14:30"},
-	{in: "11月20日", want: "2027-11-20 09:00"},
+	// A month-day just past stays this year (the caller refuses it); long past is next year's.
+	{in: "11月20日", want: "2026-11-20 09:00"},
+	{in: "11月26日下午3点", want: "2026-11-26 15:00"},
+	{in: "9月28日", want: "2026-09-28 09:00"}, // 60 days back
+	{in: "9月27日", want: "2027-09-27 09:00"}, // 61 days back
+	{in: "3月1日", want: "2027-03-01 09:00"},
 	{in: "11月27日下午", want: "2026-11-27 15:00"},
 	{in: "十二月十日下午三点", want: "2026-12-10 15:00"},
 	{in: "30号", want: "2026-11-30 09:00"},
 	{in: "10号 上午", want: "2026-12-10 09:00"},
 	{in: "3号下午2点", want: "2026-12-03 14:00"},
 	{in: "31号", want: "2026-12-31 09:00"},
+	// A day of the month just past stays this month; long past is next month's.
+	{in: "26号", want: "2026-11-26 09:00"},
+	{in: "17号下午", want: "2026-11-17 15:00"}, // 10 days back
+	{in: "16号", want: "2026-12-16 09:00"},   // 11 days back
+	// Past days.
+	{in: "昨天", want: "2026-11-26 09:00"},
+	{in: "前天下午3点", want: "2026-11-25 15:00"},
+	{in: "大前天", want: "2026-11-24 09:00"},
+	{in: "昨晚8点", want: "2026-11-26 20:00"},
+	{in: "昨日上午", want: "2026-11-26 09:00"},
+	{in: "请假 昨天", want: "2026-11-26 09:00", phrase: "昨天"},
+	{in: "派单 R1 物业 昨天", want: "2026-11-26 09:00", phrase: "昨天"},
+	{in: "目前天气不错"},
+	{in: "提前天数不够"},
 	// Parts of the day and clock times.
 	{in: "中午12点", want: "2026-11-27 12:00"},
 	{in: "中午1点", want: "2026-11-27 13:00"},
@@ -91,6 +110,20 @@ var whenCases = []whenCase{
 	{in: "9点一刻", want: "2026-11-27 09:15"},
 	{in: "9时30分", want: "2026-11-27 09:30"},
 	{in: "14:30", want: "2026-11-27 14:30"},
+	// H:MM with an hour of 1 to 5 and no part of the day is afternoon, as with 点.
+	{in: "明天2:30", want: "2026-11-28 14:30"},
+	{in: "3:00", want: "2026-11-27 15:00"},
+	{in: "5:45", want: "2026-11-27 17:45"},
+	{in: "周六 1:15", want: "2026-11-28 13:15"},
+	{in: "明天２：３０", want: "2026-11-28 14:30"},
+	{in: "02:30", want: "2026-11-27 02:30"},
+	{in: "明天03:00", want: "2026-11-28 03:00"},
+	{in: "凌晨2:30", want: "2026-11-27 02:30"},
+	{in: "早上5:30", want: "2026-11-27 05:30"},
+	{in: "上午3:00", want: "2026-11-27 03:00"},
+	{in: "6:30", want: "2026-11-27 06:30"},
+	{in: "0:30", want: "2026-11-27 00:30"},
+	{in: "10:30", want: "2026-11-27 10:30"},
 	{in: "三点", want: "2026-11-27 15:00"},
 	{in: "十点半", want: "2026-11-27 10:30"},
 	{in: "两点", want: "2026-11-27 14:00"},
@@ -165,6 +198,9 @@ func TestParseWhenOtherNow(t *testing.T) {
 	sat := time.Date(2026, 11, 28, 10, 0, 0, 0, loc)
 	// New Year's Eve: 明天 crosses the year; 1月5日 is next year.
 	nye := time.Date(2026, 12, 31, 20, 0, 0, 0, loc)
+	nov30 := time.Date(2026, 11, 30, 10, 0, 0, 0, loc)
+	dec1 := time.Date(2026, 12, 1, 10, 0, 0, 0, loc)
+	jan1 := time.Date(2027, 1, 1, 10, 0, 0, 0, loc)
 	for _, c := range []struct {
 		now  time.Time
 		in   string
@@ -179,6 +215,21 @@ func TestParseWhenOtherNow(t *testing.T) {
 		{nye, "晚上12点", "2027-01-01 00:00"},
 		{nye, "5号", "2027-01-05 09:00"},
 		{nye, "下周一", "2027-01-04 09:00"},
+		{nye, "昨天", "2026-12-30 09:00"},
+		{nye, "12月29日", "2026-12-29 09:00"},
+		{nye, "29号", "2026-12-29 09:00"},
+		// A month-day or day of the month that has just passed stays this year or month,
+		// so the caller refuses it as past.
+		{nov30, "11月29日下午3点", "2026-11-29 15:00"},
+		{nov30, "29号", "2026-11-29 09:00"},
+		{nov30, "20号", "2026-11-20 09:00"},
+		{nov30, "19号", "2026-12-19 09:00"},
+		{nov30, "10月1日", "2026-10-01 09:00"},
+		{nov30, "9月30日", "2027-09-30 09:00"},
+		{dec1, "1月5日", "2027-01-05 09:00"},
+		{dec1, "10月5日", "2026-10-05 09:00"},
+		{jan1, "昨天", "2026-12-31 09:00"},
+		{jan1, "前天晚上", "2026-12-30 19:00"},
 	} {
 		w, _, ok := ParseWhen(c.in, c.now, loc)
 		if got := w.Format("2006-01-02 15:04"); !ok || got != c.want {
@@ -250,6 +301,14 @@ func TestParseHeadcount(t *testing.T) {
 		{"3名", result{3, "3名", true}},
 		{"招募5人", result{5, "招募5人", true}},
 		{"需要 5人", result{5, "需要 5人", true}},
+		{"需要 5 人", result{5, "需要 5 人", true}},
+		{"需要５ 人", result{5, "需要５ 人", true}},
+		{"需要　５　人", result{5, "需要　５　人", true}},
+		{"5 人", result{5, "5 人", true}},
+		{"巡逻 社区门口 需要 3 名 2 小时", result{3, "需要 3 名", true}},
+		{"需要三个 人", result{3, "需要三个 人", true}},
+		{"下午2:30 人员集合", result{}},
+		{"需要 0 人", result{}},
 		{"需要１０人", result{10, "需要１０人", true}},
 		{"需要十二名志愿者", result{12, "需要十二名", true}},
 		{"两人", result{2, "两人", true}},
@@ -270,6 +329,39 @@ func TestParseHeadcount(t *testing.T) {
 		n, phrase, ok := ParseHeadcount(c.in)
 		if diff := cmp.Diff(c.want, result{n, phrase, ok}); diff != "" {
 			t.Errorf("ParseHeadcount(%q) mismatch (-want +got):\n%s", c.in, diff)
+		}
+	}
+}
+
+func TestParseHeadcountAny(t *testing.T) {
+	type result struct {
+		N      int
+		Phrase string
+		OK     bool
+	}
+	for _, c := range []struct {
+		in   string
+		want result
+	}{
+		{"需要3人", result{3, "需要3人", true}},
+		{"需要0人", result{0, "需要0人", true}},
+		{"需要 0 人", result{0, "需要 0 人", true}},
+		{"需要1000人", result{1000, "需要1000人", true}},
+		{"需要 10000 人", result{10000, "需要 10000 人", true}},
+		{"需要一千人", result{1000, "需要一千人", true}},
+		{"需要５ 人", result{5, "需要５ 人", true}},
+		{"人数：0", result{0, "人数：0", true}},
+		{"巡逻 需要1000人 2小时", result{1000, "需要1000人", true}},
+		{"1.5人", result{}},
+		{"服务300人次", result{}},
+		{"第3名", result{}},
+		{"3号楼", result{}},
+		{"需要1234567890人", result{}},
+		{"", result{}},
+	} {
+		n, phrase, ok := ParseHeadcountAny(c.in)
+		if diff := cmp.Diff(c.want, result{n, phrase, ok}); diff != "" {
+			t.Errorf("ParseHeadcountAny(%q) mismatch (-want +got):\n%s", c.in, diff)
 		}
 	}
 }
@@ -302,6 +394,15 @@ func TestParseHours(t *testing.T) {
 		{"２小时", result{2 * time.Hour, "２小时", true}},
 		{"三个钟头", result{3 * time.Hour, "三个钟头", true}},
 		{"24小时", result{24 * time.Hour, "24小时", true}},
+		{"2 小时", result{2 * time.Hour, "2 小时", true}},
+		{"1.5 小时", result{90 * time.Minute, "1.5 小时", true}},
+		{"90 分钟", result{90 * time.Minute, "90 分钟", true}},
+		{"２　小时", result{2 * time.Hour, "２　小时", true}},
+		{"１．５　小时", result{90 * time.Minute, "１．５　小时", true}},
+		{"1 小时 30 分钟", result{90 * time.Minute, "1 小时 30 分钟", true}},
+		{"两 个小时", result{2 * time.Hour, "两 个小时", true}},
+		{"巡逻 需要 3 人 2 小时 3号楼", result{2 * time.Hour, "2 小时", true}},
+		{"3 号楼 2 小时", result{2 * time.Hour, "2 小时", true}},
 		{"完成 12 2小时 发了200份", result{2 * time.Hour, "2小时", true}},
 		{"发放材料 明天上午9点 需要3人 2小时", result{2 * time.Hour, "2小时", true}},
 		{"25小时", result{}},

@@ -45,6 +45,9 @@ type Report struct {
 	// Escalated records which stages were escalated ("dispatch", "resolve"), so each is
 	// escalated once.
 	Escalated []string
+	// Task is the volunteer task posted for the report when it was dispatched to a team;
+	// 0 if none.
+	Task int64
 	// Version increases with every change; transitions are compare-and-set on it.
 	Version int
 	History []Event
@@ -82,14 +85,16 @@ type ReportStore interface {
 	ChangeReport(ctx context.Context, op string, c ReportChange, now time.Time) (Report, error)
 	// OpenReports lists reports not closed, oldest first.
 	OpenReports(ctx context.Context, limit int) ([]Report, error)
-	// OverdueReports lists open reports whose Due is at or before now, most overdue first,
-	// from the due index (no scan).
+	// OverdueReports lists open reports whose Due is at or before now and whose current
+	// stage was not escalated yet, most overdue first, from the due index (no scan).
 	OverdueReports(ctx context.Context, now time.Time, limit int) ([]Report, error)
 	// AgendaReports lists the reports on the roundtable agenda, oldest first.
 	AgendaReports(ctx context.Context, limit int) ([]Report, error)
 	// MarkEscalated records that stage of report id was escalated; it reports false when
 	// it already was, so each stage is escalated once.
 	MarkEscalated(ctx context.Context, id int64, stage string, now time.Time) (bool, error)
+	// LinkTask records the task posted for a report.
+	LinkTask(ctx context.Context, report, task int64) error
 	// ReportStats reads the month's report figures.
 	ReportStats(ctx context.Context, month string) (ReportFigures, error)
 }

@@ -234,6 +234,7 @@ func (s *Service) dispatchReport(ctx context.Context, t *turn, c Dispatch) ([]Po
 	if r.Status == ReportClosed {
 		what = "重新打开，" + what
 	}
+	prevParty, prevTask := r.Party, r.Task
 	r, err = s.change(ctx, t, ReportChange{
 		ID: r.ID, Version: r.Version, Status: ReportDispatched, Party: party.Name, Due: due,
 		Event: Event{Who: t.me.Nick, What: what},
@@ -244,6 +245,21 @@ func (s *Service) dispatchReport(ctx context.Context, t *turn, c Dispatch) ([]Po
 	posts := []Post{
 		t.reply(fmt.Sprintf(replyDispatched, r.ID, party.Name, FormatWhen(due, t.now, s.c.Loc))),
 		tellReporter(r, fmt.Sprintf(replyReporterDispatched, r.ID, party.Name, FormatWhen(due, t.now, s.c.Loc))),
+	}
+	// The team's task for the case: kept when the same team keeps the case and its task is
+	// still open, closed when the case moves elsewhere, posted anew otherwise.
+	if prevTask != 0 {
+		keep := party.Name == prevParty && party.Team != ""
+		if keep {
+			old, err := s.st.Task(ctx, prevTask)
+			keep = err == nil && old.Status == TaskOpen
+		}
+		if keep {
+			return posts, nil
+		}
+		if err := s.closeReportTask(ctx, t, prevTask); err != nil {
+			return nil, err
+		}
 	}
 	if party.Team == "" {
 		return posts, nil
@@ -259,11 +275,24 @@ func (s *Service) dispatchReport(ctx context.Context, t *turn, c Dispatch) ([]Po
 	if err != nil {
 		return nil, fmt.Errorf("dispatch report %d: linked task: %w", r.ID, err)
 	}
+	if err := s.st.LinkTask(ctx, r.ID, task.ID); err != nil {
+		return nil, fmt.Errorf("dispatch report %d: %w", r.ID, err)
+	}
 	posts = append(posts, Post{
 		Chat: Chat{Group: groups[0].Name},
 		Text: fmt.Sprintf(replyLinkedTask, task.ID, r.ID, r.Category, placeOr(r.Place), MaskPersonal(r.Text), FormatWhen(due, t.now, s.c.Loc), task.ID),
 	})
 	return posts, nil
+}
+
+// closeReportTask takes a case's team task out of the listings once the case is resolved
+// or has moved to another party.
+func (s *Service) closeReportTask(ctx context.Context, t *turn, id int64) error {
+	_, err := s.st.CloseTask(ctx, fmt.Sprintf("%s:close:%d", t.op, id), id, t.now)
+	if err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("close task %d: %w", id, err)
+	}
+	return nil
 }
 
 // mayResolve: a coordinator, or a member of the responsible volunteer team.
@@ -282,11 +311,17 @@ func (s *Service) resolveReport(ctx context.Context, t *turn, c Resolve) ([]Post
 	if !s.mayResolve(t, r) {
 		return nil, refuse(replyResolveWho)
 	}
+	var bad error
 	switch r.Status {
 	case ReportClosed:
-		return nil, refuse(fmt.Sprintf(replyReportClosed, r.ID))
+		bad = refuse(fmt.Sprintf(replyReportClosed, r.ID))
 	case ReportResolved:
-		return nil, refuse(fmt.Sprintf(replyAlreadyResolved, r.ID))
+		bad = refuse(fmt.Sprintf(replyAlreadyResolved, r.ID))
+	}
+	if bad != nil {
+		if err := s.unlessReplayed(ctx, t, bad); err != nil {
+			return nil, err
+		}
 	}
 	what := "办结"
 	if c.Note != "" {
@@ -299,6 +334,11 @@ func (s *Service) resolveReport(ctx context.Context, t *turn, c Resolve) ([]Post
 	})
 	if err != nil {
 		return nil, err
+	}
+	if r.Task != 0 {
+		if err := s.closeReportTask(ctx, t, r.Task); err != nil {
+			return nil, err
+		}
 	}
 	note := ""
 	if c.Note != "" {
@@ -319,10 +359,13 @@ func (s *Service) rateReport(ctx context.Context, t *turn, c Rate) ([]Post, erro
 		return nil, refuse(replyRateWho)
 	}
 	if r.Status != ReportResolved {
+		bad := refuse(fmt.Sprintf(replyNotResolvedYet, r.ID))
 		if r.Status == ReportClosed {
-			return nil, refuse(fmt.Sprintf(replyReportClosed, r.ID))
+			bad = refuse(fmt.Sprintf(replyReportClosed, r.ID))
 		}
-		return nil, refuse(fmt.Sprintf(replyNotResolvedYet, r.ID))
+		if err := s.unlessReplayed(ctx, t, bad); err != nil {
+			return nil, err
+		}
 	}
 	word := ratingWord(c.Rating)
 	what := "评价：" + word
@@ -333,9 +376,13 @@ func (s *Service) rateReport(ctx context.Context, t *turn, c Rate) ([]Post, erro
 		ID: r.ID, Version: r.Version, Party: r.Party, Rating: c.Rating,
 		Event: Event{Who: whoResident, What: what},
 	}
-	if c.Rating == Dissatisfied {
+	switch {
+	case c.Rating == Dissatisfied && r.Party == "":
+		// Resolved without being dispatched: back to the coordinators to dispatch.
+		ch.Status, ch.Due, ch.Agenda, ch.Stat = ReportAccepted, t.now.Add(s.c.DispatchSLA), true, "reopened"
+	case c.Rating == Dissatisfied:
 		ch.Status, ch.Due, ch.Agenda, ch.Stat = ReportDispatched, t.now.Add(s.c.ResolveSLA), true, "reopened"
-	} else {
+	default:
 		ch.Status, ch.Stat = ReportClosed, "closed"
 	}
 	r, err = s.change(ctx, t, ch)
@@ -345,11 +392,15 @@ func (s *Service) rateReport(ctx context.Context, t *turn, c Rate) ([]Post, erro
 	if c.Rating != Dissatisfied {
 		return []Post{t.reply(fmt.Sprintf(replyThanksRating, r.ID))}, nil
 	}
-	posts := []Post{t.reply(fmt.Sprintf(replyReopened, r.ID, r.Party))}
 	note := c.Note
 	if note == "" {
 		note = "未说明原因"
 	}
+	if r.Party == "" {
+		return append([]Post{t.reply(fmt.Sprintf(replyReopenedUndispatched, r.ID))},
+			s.toCoordinators(fmt.Sprintf(replyReopenedUndispatchedNotice, r.ID, r.Category, placeOr(r.Place), MaskPersonal(note), r.ID))...), nil
+	}
+	posts := []Post{t.reply(fmt.Sprintf(replyReopened, r.ID, r.Party))}
 	return append(posts, s.toCoordinators(fmt.Sprintf(replyReopenedNotice, r.ID, r.Category, placeOr(r.Place), MaskPersonal(note), r.Party))...), nil
 }
 
@@ -371,11 +422,17 @@ func (s *Service) agenda(ctx context.Context, t *turn, c Agenda) ([]Post, error)
 	if err != nil {
 		return nil, err
 	}
-	if r.Status == ReportClosed {
-		return nil, refuse(fmt.Sprintf(replyReportClosed, r.ID))
+	var bad error
+	switch {
+	case r.Status == ReportClosed:
+		bad = refuse(fmt.Sprintf(replyReportClosed, r.ID))
+	case r.OnAgenda:
+		bad = refuse(fmt.Sprintf(replyAlreadyOnAgenda, r.ID))
 	}
-	if r.OnAgenda {
-		return nil, refuse(fmt.Sprintf(replyAlreadyOnAgenda, r.ID))
+	if bad != nil {
+		if err := s.unlessReplayed(ctx, t, bad); err != nil {
+			return nil, err
+		}
 	}
 	r, err = s.change(ctx, t, ReportChange{
 		ID: r.ID, Version: r.Version, Status: r.Status, Party: r.Party, Due: r.Due, Agenda: true,
@@ -405,6 +462,9 @@ func (s *Service) listReports(ctx context.Context, t *turn) ([]Post, error) {
 			party = "（" + r.Party + "）"
 		}
 		lines = append(lines, fmt.Sprintf("R%d %s %s %s%s 已等%s", r.ID, r.Category, placeOr(r.Place), r.Status, party, formatSpan(t.now.Sub(r.Created))))
+	}
+	if len(rs) == listLimit {
+		lines = append(lines, fmt.Sprintf(replyOnlyOldest, listLimit))
 	}
 	return []Post{t.reply(strings.Join(lines, "\n"))}, nil
 }

@@ -1,11 +1,14 @@
 package dispatch_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/changzheng/chorus/dispatch"
 )
 
 // steps runs a scripted conversation and compares every post.
@@ -99,7 +102,7 @@ func TestReportPermissions(t *testing.T) {
 		{office, "魏青", "派单 R1 不存在的单位", []string{"[长征社区工作群] @魏青 没有找到责任方「不存在的单位」，可以派给：物业公司、居委会、业委会、克拉玛依市水务公司、橙色平安、绿色健康"}},
 		{office, "魏青", "派单 R9 物业", []string{"[长征社区工作群] @魏青 没有找到诉求 R9"}},
 		{office, "魏青", "派单 R1 物业 今天上午9点", []string{"[长征社区工作群] @魏青 时间已经过去了（今天 11月27日 周五 09:00），请换一个将来的时间。"}},
-		{office, "魏青", "派单 R1 物业 昨天", []string{"[长征社区工作群] @魏青 格式：派单 诉求编号 责任方 [期限]，例如 派单 R37 物业 3天"}},
+		{office, "魏青", "派单 R1 物业 昨天", []string{"[长征社区工作群] @魏青 时间已经过去了（11月26日 周四 09:00），请换一个将来的时间。"}},
 	} {
 		got := w.say(s.group, s.nick, s.text)
 		if diff := cmp.Diff(s.want, got); diff != "" {
@@ -158,5 +161,104 @@ func TestReportSLA(t *testing.T) {
 	}
 	if got := overdue(24 * time.Hour); !cmp.Equal(got, []int64{1, 2}) {
 		t.Errorf("at 24h: %v; want [1 2]", got)
+	}
+}
+
+// A message handled again after a crash (its change already stored) gets the same
+// answer and the same notifications, not a refusal.
+func TestReportReplayAfterCrash(t *testing.T) {
+	w := newWorld(t)
+	w.one(residents, "阿依古丽", "报事 3号楼2单元楼道灯坏了")
+	w.say(office, "魏青", "派单 R1 物业")
+	for i, s := range []struct{ group, nick, text string }{
+		{office, "魏青", "上会 R1"},
+		{office, "魏青", "办结 R1 已更换灯泡"},
+		{residents, "阿依古丽", "不满意 R1 还是不亮"},
+	} {
+		m := dispatch.Message{ID: fmt.Sprintf("replay-%d", i), Transport: "console", Chat: dispatch.Chat{Group: s.group},
+			From: dispatch.Sender{Nick: s.nick}, Text: s.text}
+		first, err := w.svc.Handle(t.Context(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := w.svc.Handle(t.Context(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(lines(first), lines(again)); diff != "" {
+			t.Errorf("%s handled twice (-first +again):\n%s", s.text, diff)
+		}
+	}
+	r, err := w.db.Report(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.History) != 5 { // 报事, 派单, 上会, 办结, 不满意: each once
+		t.Errorf("history has %d entries; want 5: %+v", len(r.History), r.History)
+	}
+}
+
+// A report resolved without being dispatched and rated 不满意 goes back to the
+// coordinators to dispatch; counts are per report; a team's task closes with its case.
+func TestReportEdgeCases(t *testing.T) {
+	w := newWorld(t)
+	w.one(residents, "张大妈", "报事 3号楼灯坏了")
+	w.say(office, "魏青", "办结 R1 已修")
+	got := w.say(residents, "张大妈", "不满意 R1 没修好")
+	want := []string{
+		"[长征社区居民群] @张大妈 抱歉没有办好，R1 已重新受理，协调员会尽快安排，并列入圆桌会议议程",
+		"[长征社区工作群] 居民对 R1（设施维修，3号楼）不满意：没修好。已重新受理，请派单：派单 R1 责任方",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("不满意 without a party (-want +got):\n%s", diff)
+	}
+	if got := w.one(residents, "张大妈", "进度 R1"); !strings.Contains(got, "状态：已受理，已列入圆桌会议议程") {
+		t.Errorf("进度 after reopening: %s", got)
+	}
+	// Dispatched to a team, resolved, reopened, resolved again: counted once.
+	w.say(office, "魏青", "派单 R1 绿色")
+	if got := w.one(green, "艾力", "任务"); !strings.Contains(got, "处理诉求R1") {
+		t.Errorf("the team's task is listed: %s", got)
+	}
+	w.say(office, "魏青", "派单 R1 绿色") // the same team again: no second task
+	if got := w.one(green, "艾力", "任务"); strings.Count(got, "处理诉求R1") != 1 {
+		t.Errorf("re-dispatch to the same team duplicates the task: %s", got)
+	}
+	w.say(office, "魏青", "办结 R1 已修好")
+	if got := w.one(green, "艾力", "任务"); strings.Contains(got, "处理诉求R1") {
+		t.Errorf("the task of a resolved case is still listed: %s", got)
+	}
+	w.say(residents, "张大妈", "满意 R1")
+	stats := w.one(office, "魏青", "统计")
+	for _, want := range []string{"诉求：收到 1 件，办结 1 件，关闭 1 件", "评价：满意 1、基本满意 0、不满意 0（满意率 100%）"} {
+		if !strings.Contains(stats, want) {
+			t.Errorf("统计 lacks %q:\n%s", want, stats)
+		}
+	}
+}
+
+// An escalated stage leaves the overdue index, so escalations never stall behind
+// reports already escalated.
+func TestEscalatedLeavesOverdueIndex(t *testing.T) {
+	w := newWorld(t)
+	for range 3 {
+		w.one(residents, "老周", "报事 12栋门口垃圾没人清运")
+	}
+	later := w.clock().Add(3 * time.Hour)
+	if rs, _ := w.db.OverdueReports(t.Context(), later, 10); len(rs) != 3 {
+		t.Fatalf("overdue before escalation: %d; want 3", len(rs))
+	}
+	if ok, err := w.db.MarkEscalated(t.Context(), 2, "dispatch", later); err != nil || !ok {
+		t.Fatalf("escalate: %v, %v", ok, err)
+	}
+	rs, err := w.db.OverdueReports(t.Context(), later, 10)
+	if err != nil || len(rs) != 2 || rs[0].ID != 1 || rs[1].ID != 3 {
+		t.Fatalf("overdue after escalating R2: %+v, %v; want R1 and R3", rs, err)
+	}
+	// Dispatching sets a new deadline: the report is due again, for its next stage.
+	w.say(office, "魏青", "派单 R2 物业 1天")
+	rs, _ = w.db.OverdueReports(t.Context(), later.Add(48*time.Hour), 10)
+	if len(rs) != 3 {
+		t.Fatalf("overdue after dispatching R2: %d; want 3", len(rs))
 	}
 }

@@ -19,6 +19,7 @@ type Store interface {
 	DutyStore
 	SlotStore
 	OnceStore
+	OpStore
 }
 
 // Options configures a Service. The zero value of each field is documented.
@@ -178,8 +179,15 @@ func (s *Service) roleOf(t *turn) Role {
 	return RoleResident
 }
 
+// isConfiguredCoordinator matches config's coordinators against the transport's stable
+// handle (the WeChat nickname, the WeCom userid), never against a group display name,
+// which any member can set to anything.
 func (s *Service) isConfiguredCoordinator(f Sender) bool {
-	return slices.Contains(s.c.Coordinators, f.Nick) || (f.Ref != "" && slices.Contains(s.c.Coordinators, f.Ref))
+	ref := f.Ref
+	if ref == "" {
+		ref = f.Nick
+	}
+	return slices.Contains(s.c.Coordinators, ref)
 }
 
 // run executes one parsed command.
@@ -233,6 +241,20 @@ func (s *Service) run(ctx context.Context, t *turn, cmd Command) ([]Post, error)
 		return s.leave(ctx, t, c)
 	}
 	return nil, fmt.Errorf("run: no handler for %T", cmd)
+}
+
+// unlessReplayed returns refusal, except when this message's own change was already
+// applied: then the message is being handled again after a crash, the state already
+// reflects it, and the handler goes on so the store replays the first result.
+func (s *Service) unlessReplayed(ctx context.Context, t *turn, refusal error) error {
+	done, err := s.st.Applied(ctx, t.op)
+	if err != nil {
+		return fmt.Errorf("check op %s: %w", t.op, err)
+	}
+	if done {
+		return nil
+	}
+	return refusal
 }
 
 // require refuses a speaker below role; what names the action in the refusal.

@@ -55,6 +55,7 @@ type TaskStatus string
 const (
 	TaskOpen      TaskStatus = "open"
 	TaskCancelled TaskStatus = "cancelled"
+	TaskClosed    TaskStatus = "closed" // its report was resolved
 )
 
 // Holders are the people holding a place.
@@ -146,6 +147,9 @@ type TaskStore interface {
 	CompleteTask(ctx context.Context, op string, id int64, who string, minutes int, note, month string, now time.Time) (CompleteResult, error)
 	// CancelTask marks the task cancelled and drops it from the listings.
 	CancelTask(ctx context.Context, op string, id int64, now time.Time) (Task, error)
+	// CloseTask marks a report's task closed (its report was resolved) and drops it from
+	// the listings; ErrConflict when it is no longer open.
+	CloseTask(ctx context.Context, op string, id int64, now time.Time) (Task, error)
 	// Task reads one task.
 	Task(ctx context.Context, id int64) (Task, error)
 	// OpenTasks lists a team's open tasks starting at or after from, soonest first.
@@ -161,10 +165,13 @@ type PeopleStore interface {
 	Resolve(ctx context.Context, ident, nick, team string, now time.Time) (Member, error)
 	// MemberByNick finds the member last seen under a display name; ErrNotFound if none.
 	MemberByNick(ctx context.Context, nick string) (Member, error)
-	// Register binds a real name and unit to member id. When ident's member is new and
-	// exactly one other member already has that name, ident is linked to that member
-	// instead (a renamed person re-registering) and that member is returned.
-	Register(ctx context.Context, op, id, ident, name, unit string, now time.Time) (Member, error)
+	// Register binds a real name and unit to member id and reports how many other members
+	// registered the same name.
+	Register(ctx context.Context, op, id, name, unit string, now time.Time) (Member, int, error)
+	// Relink merges member id, which must have no history of its own (ErrConflict), into
+	// the one other member registered under name (ErrNotFound if none, ErrConflict if
+	// several): a person who changed nickname gets their record back.
+	Relink(ctx context.Context, op, id, name string) (Member, error)
 	// Promote gives a member the coordinator role.
 	Promote(ctx context.Context, op, id string) error
 }

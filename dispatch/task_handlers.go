@@ -134,29 +134,54 @@ func (s *Service) claim(ctx context.Context, t *turn, id int64, who Person, assi
 		return nil, fmt.Errorf("claim task %d: %w", id, err)
 	}
 	task := res.Task
+	if res.Outcome == ClaimClosed {
+		return nil, refuse(closedText(task))
+	}
+	if assigned {
+		return s.assigned(t, res, who), nil
+	}
 	var text string
 	switch res.Outcome {
 	case ClaimHeld:
-		text = fmt.Sprintf(replyClaimed, task.ID, s.taskBrief(task, t.now))
-		if left := task.Left(); left > 0 {
-			text += fmt.Sprintf(replyStillNeed, left)
-		} else {
-			text += replyNowFull
-		}
+		text = fmt.Sprintf(replyClaimed, task.ID, s.taskBrief(task, t.now)) + s.placesLeft(task)
 	case ClaimWaiting:
 		text = fmt.Sprintf(replyWaitlisted, task.ID, res.Position)
 	case ClaimAlreadyHeld:
 		text = fmt.Sprintf(replyAlreadyHeld, task.ID)
 	case ClaimAlreadyWaiting:
 		text = fmt.Sprintf(replyAlreadyWaiting, task.ID, res.Position)
-	case ClaimClosed:
-		return nil, refuse(closedText(task))
-	}
-	if assigned {
-		text = fmt.Sprintf(replyAssigned, who.Nick) + text
-		return []Post{mention(t.reply(text), who.Nick)}, nil
 	}
 	return []Post{t.reply(text)}, nil
+}
+
+func (s *Service) placesLeft(task Task) string {
+	if left := task.Left(); left > 0 {
+		return fmt.Sprintf(replyStillNeed, left)
+	}
+	return replyNowFull
+}
+
+// assigned answers a coordinator's 指派, and tells the person in the task's group when
+// the coordinator typed it elsewhere.
+func (s *Service) assigned(t *turn, res ClaimResult, who Person) []Post {
+	task := res.Task
+	var text string
+	switch res.Outcome {
+	case ClaimHeld:
+		text = fmt.Sprintf(replyAssignedHeld, who.Nick, task.ID, s.taskBrief(task, t.now)) + s.placesLeft(task)
+	case ClaimWaiting:
+		text = fmt.Sprintf(replyAssignedWaiting, task.ID, who.Nick, res.Position)
+	case ClaimAlreadyHeld:
+		text = fmt.Sprintf(replyAssignedAlreadyHeld, who.Nick, task.ID)
+	case ClaimAlreadyWaiting:
+		text = fmt.Sprintf(replyAssignedAlreadyWaiting, who.Nick, task.ID, res.Position)
+	}
+	posts := []Post{mention(t.reply(text), who.Nick)}
+	if task.Group != "" && task.Group != t.m.Chat.Group && (res.Outcome == ClaimHeld || res.Outcome == ClaimWaiting) {
+		posts = append(posts, Post{Chat: Chat{Group: task.Group}, Mentions: []string{who.Nick},
+			Text: fmt.Sprintf(replyAssignedNotice, t.me.Nick, task.ID, s.taskBrief(task, t.now))})
+	}
+	return posts
 }
 
 // taskBrief is a task's title and time on one line.
@@ -183,7 +208,7 @@ func (s *Service) assign(ctx context.Context, t *turn, c Assign) ([]Post, error)
 		return nil, refuse(fmt.Sprintf(replyNoMember, c.Nick))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("assign: find %q: %w", c.Nick, err)
+		return nil, fmt.Errorf("assign: find %s: %w", MaskName(c.Nick), err)
 	}
 	return s.claim(ctx, t, c.Task, Person{ID: who.ID, Nick: who.Nick}, true)
 }
@@ -225,6 +250,11 @@ func (s *Service) complete(ctx context.Context, t *turn, c Complete) ([]Post, er
 	}
 	if err != nil {
 		return nil, fmt.Errorf("complete task %d: %w", c.Task, err)
+	}
+	if !task.Start.IsZero() && t.now.Before(task.Start) {
+		if err := s.unlessReplayed(ctx, t, refuse(fmt.Sprintf(replyNotStarted, task.ID))); err != nil {
+			return nil, err
+		}
 	}
 	hours := c.Hours
 	if hours == 0 {

@@ -3,8 +3,11 @@ package dispatch_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/changzheng/chorus/dispatch"
 )
 
 const (
@@ -34,7 +37,7 @@ func TestTaskLifecycle(t *testing.T) {
 		{"艾力", "接 1", "[橙色平安长征志愿者] @艾力 你已经在 #1 的候补第 1 位，无需重复报名"},
 		{"张伟", "退 1", "[橙色平安长征志愿者] @张伟 已退出 #1 的候补"},
 		{"张伟", "退 1", "[橙色平安长征志愿者] @张伟 你没有认领 #1"},
-		{"艾力", "完成 1", "[橙色平安长征志愿者] @艾力 你没有占到 #1 的名额，不能打卡"},
+		{"马丽", "完成 1", "[橙色平安长征志愿者] @马丽 任务 #1 还没开始，做完后再打卡"},
 	}
 	for _, s := range steps {
 		if got := w.one(orange, s.nick, s.text); got != s.want {
@@ -50,17 +53,21 @@ func TestTaskLifecycle(t *testing.T) {
 	if diff := cmp.Diff(want2, got2); diff != "" {
 		t.Fatalf("release (-want +got):\n%s", diff)
 	}
+	w.advance(25 * time.Hour) // the task (tomorrow 09:00) is done
+	if got := w.one(orange, "张伟", "完成 1"); got != "[橙色平安长征志愿者] @张伟 你没有占到 #1 的名额，不能打卡" {
+		t.Errorf("complete without a place: %s", got)
+	}
 	if got := w.one(orange, "艾力", "完成 1 2小时 发了200份"); got != "[橙色平安长征志愿者] @艾力 已记录 #1 服务 2小时，辛苦了！" {
 		t.Errorf("complete: %s", got)
 	}
 	if got := w.one(orange, "艾力", "完成 1"); got != "[橙色平安长征志愿者] @艾力 #1 你已经打过卡了" {
 		t.Errorf("complete twice: %s", got)
 	}
-	if got := w.one(orange, "艾力", "我的任务"); got != "[橙色平安长征志愿者] @艾力 你的任务：\n#1 发放防诈骗宣传材料 明天 11月28日 周六 09:00（已完成）" {
+	if got := w.one(orange, "艾力", "我的任务"); got != "[橙色平安长征志愿者] @艾力 你的任务：\n#1 发放防诈骗宣传材料 今天 11月28日 周六 09:00（已完成）" {
 		t.Errorf("my tasks: %s", got)
 	}
-	if got := w.one(orange, "马丽", "任务"); got != "[橙色平安长征志愿者] @马丽 橙色平安 待认领任务：\n#1 发放防诈骗宣传材料 明天 11月28日 周六 09:00 社区门口 已满\n回复「接 编号」认领" {
-		t.Errorf("list: %s", got)
+	if got := w.one(orange, "马丽", "任务"); got != "[橙色平安长征志愿者] @马丽 橙色平安 目前没有待认领的任务" {
+		t.Errorf("list after the task started: %s", got)
 	}
 	if got := w.one(orange, "马丽", "统计"); !strings.Contains(got, "完成任务 1 人次，服务 2小时") || !strings.Contains(got, "志愿之星：艾力 2小时") {
 		t.Errorf("stats: %s", got)
@@ -71,7 +78,7 @@ func TestAssignAndCancel(t *testing.T) {
 	w := newWorld(t)
 	w.one(orange, "魏青", "发布 楼栋消防隐患排查 周六14:30 需要2人")
 	w.one(orange, "雷胜", "任务") // 雷胜 is seen in the group, so 指派 can find him
-	if got := w.one(orange, "魏青", "指派 1 @雷胜"); got != "[橙色平安长征志愿者] @魏青 @雷胜 已为 @雷胜 认领：已认领 #1 楼栋消防隐患排查（明天 11月28日 周六 14:30），还差 1 人" {
+	if got := w.one(orange, "魏青", "指派 1 @雷胜"); got != "[橙色平安长征志愿者] @魏青 @雷胜 已为 @雷胜 认领 #1 楼栋消防隐患排查（明天 11月28日 周六 14:30），还差 1 人" {
 		t.Errorf("assign: %s", got)
 	}
 	if got := w.one(orange, "魏青", "指派 1 @不认识的人"); !strings.HasPrefix(got, "[橙色平安长征志愿者] @魏青 没有找到成员 @不认识的人") {
@@ -124,7 +131,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{residents, "老周", "进度 R5", "没有找到诉求 R5"},
 		{residents, "魏青", "发布 清理楼道 明天上午9点", "请在志愿者队伍的群里发布任务"},
 		{orange, "雷胜", "接 " + strings.Repeat("１", 10000), "消息太长了"},
-		{orange, "雷胜", "报事" + strings.Repeat("灯坏了", 3400), "消息太长了"},
+		{orange, "雷胜", "报事 " + strings.Repeat("灯坏了", 3400), "消息太长了"},
 		{orange, "魏青", "发布 " + strings.Repeat("很长的标题", 20) + " 明天上午9点", "任务名称请在60字以内"},
 		{orange, "魏青", "广播 不存在的队 明天停水", "没有找到队伍「不存在的队」"},
 	}
@@ -175,15 +182,32 @@ func TestRegisterAndRelink(t *testing.T) {
 	if got := w.one(orange, "雷胜", "登记 雷胜 水务"); got != "[橙色平安长征志愿者] @雷胜 已登记：雷胜，单位 克拉玛依市水务公司" {
 		t.Errorf("register: %s", got)
 	}
-	// 雷胜 renames himself in WeChat: a new nickname is a new member until he registers.
+	// 雷胜 renames himself in WeChat: to chorus a new nickname is a new person.
 	if got := w.one(orange, "老雷", "我的任务"); got != "[橙色平安长征志愿者] @老雷 你目前没有认领的任务" {
-		t.Errorf("renamed before register: %s", got)
+		t.Errorf("renamed: %s", got)
 	}
-	if got := w.one(orange, "老雷", "登记 雷胜"); got != "[橙色平安长征志愿者] @老雷 已登记：雷胜（已找回你之前的记录）" {
-		t.Errorf("re-register: %s", got)
+	// Typing a name takes over nobody's record: anyone can type anyone's name.
+	if got := w.one(orange, "老雷", "登记 雷胜"); got != "[橙色平安长征志愿者] @老雷 已登记：雷胜。系统里已有一位「雷胜」；如果那是你改名前的记录，请协调员发送「登记 雷胜 @老雷」帮你找回" {
+		t.Errorf("register a taken name: %s", got)
+	}
+	if got := w.one(orange, "老雷", "我的任务"); got != "[橙色平安长征志愿者] @老雷 你目前没有认领的任务" {
+		t.Errorf("a typed name must not bring another's claims: %s", got)
+	}
+	if got := w.one(orange, "老雷", "登记 雷胜 @老雷"); got != "[橙色平安长征志愿者] @老雷 仅协调员可以合并成员记录" {
+		t.Errorf("member relinks: %s", got)
+	}
+	// A coordinator, who knows the person, merges the new nickname into the record.
+	if got := w.say(orange, "魏青", "登记 雷胜 @老雷"); len(got) != 1 || got[0] != "[橙色平安长征志愿者] @魏青 @老雷 已将 @老雷 与「雷胜」之前的记录合并" {
+		t.Errorf("coordinator relinks: %q", got)
 	}
 	if got := w.one(orange, "老雷", "我的任务"); !strings.Contains(got, "#1 清理楼道杂物") {
-		t.Errorf("after re-register the claims are his: %s", got)
+		t.Errorf("after the merge the claims are his: %s", got)
+	}
+	// Someone with a history of their own is never merged away.
+	w.one(orange, "马丽", "接 1")
+	w.one(orange, "马丽", "登记 雷胜")
+	if got := w.one(orange, "魏青", "登记 雷胜 @马丽"); !strings.HasPrefix(got, "[橙色平安长征志愿者] @魏青 不能合并") {
+		t.Errorf("merge a member with history: %s", got)
 	}
 	// Promotion by a coordinator.
 	if got := w.one(orange, "魏青", "设为协调员 @老雷"); got != "[橙色平安长征志愿者] @魏青 已将 @老雷 设为协调员" {
@@ -191,5 +215,22 @@ func TestRegisterAndRelink(t *testing.T) {
 	}
 	if got := w.one(orange, "老雷", "发布 巡逻 明天晚上8点"); !strings.Contains(got, "已发布任务 #2") {
 		t.Errorf("promoted coordinator publishes: %s", got)
+	}
+}
+
+// A group display name equal to a coordinator's is not a coordinator: configured
+// coordinators are matched on the transport's stable handle (the WeChat nickname).
+func TestCoordinatorByStableHandle(t *testing.T) {
+	w := newWorld(t)
+	m := dispatch.Message{ID: "x1", Transport: "wechat", Chat: dispatch.Chat{Group: orange},
+		From: dispatch.Sender{Nick: "魏青", Ref: "冒名者"}, Text: "发布 假任务 明天上午9点"}
+	posts, err := w.svc.Handle(t.Context(), m)
+	if err != nil || len(posts) != 1 || posts[0].Text != "仅协调员可以发布任务" {
+		t.Fatalf("impostor by display name: %+v, %v", posts, err)
+	}
+	m.ID, m.From = "x2", dispatch.Sender{Nick: "魏主任", Ref: "魏青"}
+	posts, err = w.svc.Handle(t.Context(), m)
+	if err != nil || len(posts) != 1 || !strings.HasPrefix(posts[0].Text, "已发布任务 #1") {
+		t.Fatalf("coordinator under a group display name: %+v, %v", posts, err)
 	}
 }

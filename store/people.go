@@ -41,12 +41,30 @@ func (db *DB) MemberByNick(ctx context.Context, nick string) (dispatch.Member, e
 }
 
 // Register implements dispatch.PeopleStore.
-func (db *DB) Register(ctx context.Context, op, id, ident, name, unit string, now time.Time) (dispatch.Member, error) {
-	v, err := db.run(ctx, db.scripts.register, op, id, ident, name, unit)
+func (db *DB) Register(ctx context.Context, op, id, name, unit string, now time.Time) (dispatch.Member, int, error) {
+	v, err := db.run(ctx, db.scripts.register, op, id, name, unit)
 	if err != nil {
-		return dispatch.Member{}, fmt.Errorf("store: register %s: %w", id, err)
+		return dispatch.Member{}, 0, fmt.Errorf("store: register %s: %w", id, err)
 	}
-	m, _ := decodeMember(v)
+	l := list(v)
+	m, _ := decodeMember(l[0])
+	return m, int(num(l[1])), nil
+}
+
+// Relink implements dispatch.PeopleStore.
+func (db *DB) Relink(ctx context.Context, op, id, name string) (dispatch.Member, error) {
+	v, err := db.run(ctx, db.scripts.relink, op, id, name)
+	if err != nil {
+		return dispatch.Member{}, fmt.Errorf("store: relink %s: %w", id, err)
+	}
+	l := list(v)
+	switch num(l[0]) {
+	case 2:
+		return dispatch.Member{}, notFound("member named", dispatch.MaskName(name))
+	case 3, 4:
+		return dispatch.Member{}, fmt.Errorf("store: relink %s (outcome %d): %w", id, num(l[0]), dispatch.ErrConflict)
+	}
+	m, _ := decodeMember(l[1])
 	return m, nil
 }
 

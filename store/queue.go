@@ -124,6 +124,48 @@ func (db *DB) Recover(ctx context.Context, transport, instance string) (int, err
 	}
 }
 
+// Rescue moves the envelopes that want accepts, among the first window of a transport's
+// outbox, into this instance's in-flight list, past the posts ahead of them, and returns
+// those it moved in outbox order; Delivered retires them and Recover puts them back at the
+// head of the outbox. Each envelope is moved atomically: when another process takes or
+// rescues it first, this call skips it, so every envelope has one owner.
+func (db *DB) Rescue(ctx context.Context, transport, instance string, window int, want func(dispatch.Envelope) bool) ([]dispatch.Envelope, error) {
+	if window <= 0 {
+		return nil, nil
+	}
+	src, dst := db.keys.outbox(transport), db.keys.inflight(transport, instance)
+	raws, err := db.rdb.LRange(ctx, src, 0, int64(window)-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: rescue from outbox %s: %w", transport, err)
+	}
+	var picked []dispatch.Envelope
+	var args []any
+	for _, raw := range raws {
+		var e dispatch.Envelope
+		if json.Unmarshal([]byte(raw), &e) != nil {
+			continue // Take drops it when it reaches the head
+		}
+		if e.Raw = raw; want(e) {
+			picked, args = append(picked, e), append(args, raw)
+		}
+	}
+	if len(picked) == 0 {
+		return nil, nil
+	}
+	v, err := db.runKeys(ctx, db.scripts.rescue, []string{src, dst}, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: rescue from outbox %s: %w", transport, err)
+	}
+	moved := list(v)
+	var out []dispatch.Envelope
+	for i, e := range picked {
+		if i < len(moved) && num(moved[i]) == 1 {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
 // Queued reports how many posts wait in a transport's outbox.
 func (db *DB) Queued(ctx context.Context, transport string) (int64, error) {
 	n, err := db.rdb.LLen(ctx, db.keys.outbox(transport)).Result()
@@ -151,19 +193,22 @@ func (db *DB) Deliveries(ctx context.Context, n int) ([]dispatch.Delivery, error
 
 // ClaimSlot implements dispatch.SlotStore: SET NX with a lease, so a run that died
 // mid-slot can be taken over once the lease ends; Finish on the slot's op marks it done.
-func (db *DB) ClaimSlot(ctx context.Context, job string, at time.Time, lease time.Duration) (bool, error) {
+func (db *DB) ClaimSlot(ctx context.Context, job string, at time.Time, lease time.Duration) (dispatch.SlotState, error) {
 	done, err := db.rdb.Exists(ctx, db.keys.out(SlotOp(job, at))).Result()
 	if err != nil {
-		return false, fmt.Errorf("store: claim slot %s %d: %w", job, at.Unix(), err)
+		return 0, fmt.Errorf("store: claim slot %s %d: %w", job, at.Unix(), err)
 	}
 	if done > 0 {
-		return false, nil
+		return dispatch.SlotDone, nil
 	}
 	ok, err := db.rdb.SetNX(ctx, db.keys.slot(job, at.Unix()), 1, lease).Result()
 	if err != nil {
-		return false, fmt.Errorf("store: claim slot %s %d: %w", job, at.Unix(), err)
+		return 0, fmt.Errorf("store: claim slot %s %d: %w", job, at.Unix(), err)
 	}
-	return ok, nil
+	if !ok {
+		return dispatch.SlotBusy, nil
+	}
+	return dispatch.SlotClaimed, nil
 }
 
 // SlotOp is the op id of a job's slot; finishing it marks the slot done.
@@ -199,4 +244,13 @@ func (db *DB) Once(ctx context.Context, what string) (bool, error) {
 		return false, fmt.Errorf("store: once %s: %w", what, err)
 	}
 	return ok, nil
+}
+
+// Applied implements dispatch.OpStore.
+func (db *DB) Applied(ctx context.Context, op string) (bool, error) {
+	n, err := db.rdb.Exists(ctx, db.keys.op(op)).Result()
+	if err != nil {
+		return false, fmt.Errorf("store: op %s: %w", op, err)
+	}
+	return n > 0, nil
 }

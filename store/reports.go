@@ -31,6 +31,7 @@ func decodeReport(v any) (dispatch.Report, bool) {
 		OnAgenda: h["agenda"] == "1",
 	}
 	r.Rating = dispatch.Rating(num(h["rating"]))
+	r.Task = num(h["task"])
 	r.Version = int(num(h["ver"]))
 	_ = json.Unmarshal([]byte(h["origin"]), &r.Origin)
 	for k := range h {
@@ -112,7 +113,8 @@ func (db *DB) OpenReports(ctx context.Context, limit int) ([]dispatch.Report, er
 	return db.reportList(ctx, "open", 0, limit)
 }
 
-// OverdueReports implements dispatch.ReportStore with one ZRANGEBYSCORE on the due index.
+// OverdueReports implements dispatch.ReportStore with one ZRANGEBYSCORE on the due index,
+// which holds the reports whose current stage was not escalated yet.
 func (db *DB) OverdueReports(ctx context.Context, now time.Time, limit int) ([]dispatch.Report, error) {
 	return db.reportList(ctx, "due", now.Unix(), limit)
 }
@@ -167,13 +169,22 @@ func (db *DB) ReportStats(ctx context.Context, month string) (dispatch.ReportFig
 			f.Reopened = n
 		case strings.HasPrefix(k, "cat:"):
 			f.ByCategory[k[4:]] = n
-		case strings.HasPrefix(k, "rating:"):
-			r, _ := strconv.Atoi(k[7:])
-			f.ByRating[dispatch.Rating(r)] = n
 		}
+	}
+	for _, r := range strs(l[2]) {
+		n, _ := strconv.Atoi(r)
+		f.ByRating[dispatch.Rating(n)]++
 	}
 	for _, m := range strs(l[1]) {
 		f.ResolveMinutes = append(f.ResolveMinutes, int(num(m)))
 	}
 	return f, nil
+}
+
+// LinkTask implements dispatch.ReportStore.
+func (db *DB) LinkTask(ctx context.Context, report, task int64) error {
+	if err := db.rdb.HSet(ctx, db.keys.report(report), "task", task).Err(); err != nil {
+		return fmt.Errorf("store: link task %d to report %d: %w", task, report, err)
+	}
+	return nil
 }

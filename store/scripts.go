@@ -8,10 +8,10 @@ import (
 // once built, like compiled regexps.
 type scripts struct {
 	publish, claim, release, complete, cancel, tasks *redis.Script
-	resolve, member, register                        *redis.Script
+	resolve, member, register, relink                *redis.Script
 	reportFile, reportChange, reports, escalate      *redis.Script
 	figures, checkin, duty, leave, month             *redis.Script
-	accept, finish, sent, mark                       *redis.Script
+	accept, finish, sent, mark, rescue               *redis.Script
 }
 
 func loadScripts() scripts {
@@ -20,17 +20,17 @@ func loadScripts() scripts {
 	return scripts{
 		publish: s("publish"), claim: s("claim"), release: s("release"), complete: s("complete"),
 		cancel: s("cancel"), tasks: s("tasks"),
-		resolve: s("resolve"), member: s("member"), register: s("register"),
+		resolve: s("resolve"), member: s("member"), register: s("register"), relink: s("relink"),
 		reportFile: s("report_file"), reportChange: s("report_change"), reports: s("reports"), escalate: s("escalate"),
 		figures: s("figures"), checkin: s("checkin"), duty: s("duty"), leave: s("leave"), month: s("month"),
-		accept: s("accept"), finish: s("finish"), sent: s("sent"), mark: s("mark"),
+		accept: s("accept"), finish: s("finish"), sent: s("sent"), mark: s("mark"), rescue: s("rescue"),
 	}
 }
 
 func (s scripts) all() []*redis.Script {
 	return []*redis.Script{s.publish, s.claim, s.release, s.complete, s.cancel, s.tasks,
-		s.resolve, s.member, s.register, s.reportFile, s.reportChange, s.reports, s.escalate,
-		s.figures, s.checkin, s.duty, s.leave, s.month, s.accept, s.finish, s.sent, s.mark}
+		s.resolve, s.member, s.register, s.relink, s.reportFile, s.reportChange, s.reports, s.escalate,
+		s.figures, s.checkin, s.duty, s.leave, s.month, s.accept, s.finish, s.sent, s.mark, s.rescue}
 }
 
 // mustRead reads an embedded script; a missing file is a build mistake, caught by every test.

@@ -109,7 +109,16 @@ func (db *DB) CompleteTask(ctx context.Context, op string, id int64, who string,
 
 // CancelTask implements dispatch.TaskStore; an already cancelled task is ErrConflict.
 func (db *DB) CancelTask(ctx context.Context, op string, id int64, now time.Time) (dispatch.Task, error) {
-	v, err := db.run(ctx, db.scripts.cancel, op, id)
+	return db.endTask(ctx, op, id, dispatch.TaskCancelled)
+}
+
+// CloseTask implements dispatch.TaskStore.
+func (db *DB) CloseTask(ctx context.Context, op string, id int64, now time.Time) (dispatch.Task, error) {
+	return db.endTask(ctx, op, id, dispatch.TaskClosed)
+}
+
+func (db *DB) endTask(ctx context.Context, op string, id int64, status dispatch.TaskStatus) (dispatch.Task, error) {
+	v, err := db.run(ctx, db.scripts.cancel, op, id, string(status))
 	if err != nil {
 		return dispatch.Task{}, fmt.Errorf("store: cancel task %d: %w", id, err)
 	}

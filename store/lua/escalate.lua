@@ -1,5 +1,6 @@
--- escalate.lua records that a stage of a report was escalated, once, and puts the report
--- on the roundtable agenda.
+-- escalate.lua records that a stage of a report was escalated, once, puts the report on
+-- the roundtable agenda, and takes it out of the due index until a new deadline is set,
+-- so the overdue query lists only reports not yet escalated however many pile up.
 -- KEYS[1] op key (unused: the flag itself makes it idempotent)
 -- ARGV[1] prefix, [2] id, [3] stage ("dispatch", "resolve"), [4] now
 -- returns 1 when newly escalated, 0 when it already was
@@ -8,4 +9,5 @@ if redis.call('EXISTS', k) == 0 then return 0 end
 if redis.call('HSETNX', k, 'esc:' .. ARGV[3], ARGV[4]) == 0 then return 0 end
 redis.call('HSET', k, 'agenda', 1)
 redis.call('ZADD', P .. 'agenda', 'NX', ARGV[4], ARGV[2])
+redis.call('ZREM', P .. 'rdue', ARGV[2])
 return 1

@@ -2,11 +2,12 @@
 -- KEYS[1] op key (unused: reads)
 -- ARGV[1] prefix, [2] mode ("month", "reports", "units"), [3] month, [4] top
 -- month:   {checkins, tasks, minutes, {top member views + minutes…}}
--- reports: {flat HGETALL of the month's counters, {resolve minutes}}
+-- reports: {flat HGETALL of the month's counters, {resolve minutes}, {latest rating per report}}
 -- units:   {{member_view…, checkin(0/1), tasks, minutes}, …} for every member with a unit
 local month = ARGV[3]
 if ARGV[2] == 'reports' then
-  return {redis.call('HGETALL', P .. 'rstat:' .. month), redis.call('LRANGE', P .. 'rdur:' .. month, 0, -1)}
+  return {redis.call('HGETALL', P .. 'rstat:' .. month), redis.call('LRANGE', P .. 'rdur:' .. month, 0, -1),
+    redis.call('HVALS', P .. 'rrating:' .. month)}
 end
 if ARGV[2] == 'units' then
   local out = {}

@@ -20,7 +20,14 @@ if due > 0 and status ~= '已关闭' then
     redis.call('HDEL', k, 'esc:resolve') -- a new deadline can be missed (and escalated) again
   end
   redis.call('HSET', k, 'due', ARGV[6])
-  redis.call('ZADD', P .. 'rdue', due, id)
+  -- An escalated stage stays out of the due index: it was told once, and is on the agenda.
+  local stage = 'esc:resolve'
+  if status == '已受理' then stage = 'esc:dispatch' end
+  if redis.call('HEXISTS', k, stage) == 0 then
+    redis.call('ZADD', P .. 'rdue', due, id)
+  else
+    redis.call('ZREM', P .. 'rdue', id)
+  end
 else
   redis.call('HDEL', k, 'due')
   redis.call('ZREM', P .. 'rdue', id)
@@ -32,7 +39,8 @@ end
 if ARGV[8] ~= '0' then redis.call('HSET', k, 'resolved', ARGV[8]) end
 if ARGV[9] ~= '0' then
   redis.call('HSET', k, 'rating', ARGV[9])
-  redis.call('HINCRBY', P .. 'rstat:' .. ARGV[11], 'rating:' .. ARGV[9], 1)
+  -- The month's satisfaction counts each report's latest rating once.
+  redis.call('HSET', P .. 'rrating:' .. ARGV[11], id, ARGV[9])
 end
 if status == '已关闭' then
   redis.call('ZREM', P .. 'ropen', id)
@@ -42,6 +50,15 @@ else
   redis.call('ZADD', P .. 'ropen', 'NX', redis.call('HGET', k, 'created'), id)
 end
 redis.call('RPUSH', k .. ':log', ARGV[10])
-if ARGV[12] ~= '' then redis.call('HINCRBY', P .. 'rstat:' .. ARGV[11], ARGV[12], 1) end
-if ARGV[12] == 'resolved' then redis.call('RPUSH', P .. 'rdur:' .. ARGV[11], ARGV[13]) end
+local stat, month = ARGV[12], ARGV[11]
+if stat == 'resolved' or stat == 'closed' then
+  -- Reports resolved (closed) this month, each counted once however often it was
+  -- resolved; the time to resolve is its first resolution's.
+  if redis.call('SADD', P .. 'rset:' .. stat .. ':' .. month, id) == 1 then
+    redis.call('HINCRBY', P .. 'rstat:' .. month, stat, 1)
+    if stat == 'resolved' then redis.call('RPUSH', P .. 'rdur:' .. month, ARGV[13]) end
+  end
+elseif stat ~= '' then
+  redis.call('HINCRBY', P .. 'rstat:' .. month, stat, 1)
+end
 return op_keep({1, report_view(id)})

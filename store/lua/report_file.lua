@@ -12,6 +12,7 @@ local k = P .. 'report:' .. id
 redis.call('HSET', k, 'text', ARGV[2], 'cat', ARGV[3], 'place', ARGV[4], 'rid', ARGV[5],
   'rnick', ARGV[6], 'origin', ARGV[7], 'status', '已受理', 'created', ARGV[8], 'due', ARGV[9], 'ver', 1)
 redis.call('RPUSH', k .. ':log', ARGV[11])
+redis.call('HINCRBY', P .. 'member:' .. ARGV[5], 'reports', 1)
 redis.call('ZADD', P .. 'ropen', ARGV[8], id)
 redis.call('ZADD', P .. 'rdue', ARGV[9], id)
 redis.call('ZADD', P .. 'rtime', ARGV[8], id)

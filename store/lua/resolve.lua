@@ -8,6 +8,7 @@ if not mid then
   mid = 'm' .. redis.call('INCR', P .. 'seq:member')
   redis.call('HSET', P .. 'ident', ARGV[2], mid)
   redis.call('HSET', P .. 'member:' .. mid, 'since', ARGV[5])
+  redis.call('SADD', P .. 'member:' .. mid .. ':idents', ARGV[2])
 end
 local k = P .. 'member:' .. mid
 local old = redis.call('HGET', k, 'nick')

@@ -508,6 +508,7 @@ func FuzzParseWhen(f *testing.F) {
 			t.Errorf("ParseWhen(%q) = %v; want a time in %v", s, w, loc)
 		}
 		ParseHeadcount(s)
+		ParseHeadcountAny(s)
 		ParseHours(s)
 		Normalize(s)
 	})

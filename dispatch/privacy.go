@@ -190,11 +190,14 @@ func maskNames(s string) string {
 	var b strings.Builder
 	done := 0 // runes of t written to b
 	for i := 0; i < len(t.r); i++ {
-		_, j, ok := t.word(i, nameCues)
+		cue, j, ok := t.word(i, nameCues)
 		if !ok {
 			continue
 		}
 		k := t.spaces(j)
+		if (cue == "联系人" || cue == "姓名") && (t.at(k) == '是' || t.at(k) == '为') {
+			k = t.spaces(k + 1) // 联系人是李四
+		}
 		colon := t.at(k) == ':'
 		if colon {
 			k = t.spaces(k + 1)

@@ -42,6 +42,8 @@ func TestMaskPersonal(t *testing.T) {
 		{"name before phone word", "联系人李四电话13812345678", "联系人李*电话138****5678"},
 		{"name in longer run", "我是张秀英的家属", "我是张**的家属"},
 		{"name colon no surname", "姓名：阿依", "姓名：阿*"},
+		{"name 联系人是", "联系人是李四，电话6212345", "联系人是李*，电话****2345"},
+		{"name spaced", "联系 李四", "联系 李*"},
 		// Left alone.
 		{"building", "3号楼2单元楼道灯坏了", "3号楼2单元楼道灯坏了"},
 		{"room", "5栋302室漏水", "5栋302室漏水"},

@@ -29,6 +29,7 @@ const (
 	replyPublishWhere = "请在志愿者队伍的群里发布任务，任务会归属这个群的队伍。"
 	replyPastTime     = "时间已经过去了（%s），请换一个将来的时间。"
 	replyTaskTooLong  = "任务名称请在60字以内、地点在40字以内。"
+	replyHeadcount    = "需要的人数请在1到999之间"
 	replyPublished    = "已发布任务 #%d：%s\n回复「接 %d」认领"
 
 	replyNoTask                 = "没有找到任务 #%d"

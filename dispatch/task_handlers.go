@@ -38,7 +38,10 @@ func ParseTaskSpec(text string, now time.Time, loc *time.Location) (TaskSpec, er
 		spec.Start = when
 		rest = strings.Replace(rest, phrase, " ", 1)
 	}
-	if n, phrase, ok := ParseHeadcount(rest); ok {
+	if n, phrase, ok := ParseHeadcountAny(rest); ok {
+		if n < 1 || n > 999 {
+			return spec, refuse(replyHeadcount)
+		}
 		spec.Need = n
 		rest = strings.Replace(rest, phrase, " ", 1)
 	}

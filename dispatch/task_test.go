@@ -134,6 +134,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{orange, "雷胜", "报事 " + strings.Repeat("灯坏了", 3400), "消息太长了"},
 		{orange, "魏青", "发布 " + strings.Repeat("很长的标题", 20) + " 明天上午9点", "任务名称请在60字以内"},
 		{orange, "魏青", "广播 不存在的队 明天停水", "没有找到队伍「不存在的队」"},
+		{orange, "魏青", "广播 色 明天停水", "「色」对应多个队伍"},
+		{orange, "魏青", "发布 合唱排练 明天下午3点 需要0人", "需要的人数请在1到999之间"},
+		{orange, "魏青", "发布 合唱排练 明天下午3点 需要 1000 人", "需要的人数请在1到999之间"},
 	}
 	for _, tt := range tests {
 		got := w.one(tt.group, tt.nick, tt.text)

@@ -483,4 +483,3 @@ func formatSpan(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d天%d小时", days, hours)
 }
-

@@ -77,6 +77,7 @@ const (
 	replyReportChanged              = "R%d 刚刚有了变化，请发送「进度」查看后再操作"
 	replyNoParty                    = "没有找到责任方「%s」，可以派给：%s"
 	replyAmbiguousParty             = "「%s」对应多个责任方：%s，请写得更完整些"
+	replyDeadlineRange              = "办结期限请在1小时到90天之间，例如 3天"
 	replyDispatched                 = "已将 R%d 派给 %s，期限 %s"
 	replyReporterDispatched         = "你反映的 R%d 已派给 %s 处理，期限 %s"
 	replyLinkedTask                 = "新任务 #%d（诉求R%d）：%s · %s\n%s\n办结期限 %s，回复「接 %d」认领"

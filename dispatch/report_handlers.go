@@ -200,7 +200,7 @@ func (s *Service) parseDeadline(text string, now time.Time) (time.Time, error) {
 			unit = 24 * time.Hour
 		}
 		if n <= 0 || time.Duration(n)*unit > 90*24*time.Hour {
-			return time.Time{}, refuse(formatDispatch)
+			return time.Time{}, refuse(replyDeadlineRange)
 		}
 		return now.Add(time.Duration(n) * unit), nil
 	}
@@ -300,7 +300,7 @@ func (s *Service) mayResolve(t *turn, r Report) bool {
 	if t.role >= RoleCoordinator {
 		return true
 	}
-	return t.role >= RoleMember && r.Party != "" && t.me.Team == r.Party
+	return r.Party != "" && slices.Contains(t.me.Teams, r.Party)
 }
 
 func (s *Service) resolveReport(ctx context.Context, t *turn, c Resolve) ([]Post, error) {

@@ -112,8 +112,10 @@ func TestReportPermissions(t *testing.T) {
 	if diff := cmp.Diff(before, w.snapshot()); diff != "" {
 		t.Errorf("refused commands changed the store (-before +after):\n%s", diff)
 	}
-	// A member of the responsible team may resolve.
-	if got := w.say(green, "艾力", "办结 R1 已修好"); len(got) != 2 {
+	// A member of the responsible team may resolve, also after speaking in another
+	// team's group (people belong to several teams).
+	w.one(orange, "艾力", "任务")
+	if got := w.say(orange, "艾力", "办结 R1 已修好"); len(got) != 2 {
 		t.Errorf("team member resolves: %q", got)
 	}
 }

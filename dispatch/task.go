@@ -23,6 +23,8 @@ type Member struct {
 	Unit string
 	// Team is the volunteer team whose group the member last spoke in.
 	Team string
+	// Teams are every team whose group the member spoke in.
+	Teams []string
 	// Coordinator is set when a coordinator promoted the member (config's coordinators are
 	// matched by name instead).
 	Coordinator bool

@@ -29,7 +29,7 @@ func (db *DB) MonthFigures(ctx context.Context, month string, top int) (dispatch
 	for _, x := range list(l[3]) {
 		m, _ := decodeMember(x)
 		f.Top = append(f.Top, dispatch.Volunteer{Person: dispatch.Person{ID: m.ID, Nick: m.Nick}, Unit: m.Unit,
-			Minutes: int(num(list(x)[6]))})
+			Minutes: int(num(list(x)[memberViewLen]))})
 	}
 	return f, nil
 }
@@ -49,7 +49,7 @@ func (db *DB) UnitFigures(ctx context.Context, month string) ([]dispatch.Volunte
 			nick = m.Name
 		}
 		out = append(out, dispatch.Volunteer{Person: dispatch.Person{ID: m.ID, Nick: nick}, Unit: m.Unit,
-			CheckIns: int(num(l[6])), Tasks: int(num(l[7])), Minutes: int(num(l[8]))})
+			CheckIns: int(num(l[memberViewLen])), Tasks: int(num(l[memberViewLen+1])), Minutes: int(num(l[memberViewLen+2]))})
 	}
 	return out, nil
 }

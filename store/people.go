@@ -8,13 +8,19 @@ import (
 	"github.com/changzheng/chorus/dispatch"
 )
 
+// memberViewLen is the length of lua/prelude.lua's member_view; scripts append their own
+// figures after it.
+const memberViewLen = 7
+
 func decodeMember(v any) (dispatch.Member, bool) {
 	l := list(v)
-	if len(l) < 6 {
+	if len(l) < memberViewLen {
 		return dispatch.Member{}, false
 	}
-	return dispatch.Member{ID: str(l[0]), Nick: str(l[1]), Name: str(l[2]), Unit: str(l[3]),
-		Team: str(l[4]), Coordinator: str(l[5]) == "1"}, true
+	m := dispatch.Member{ID: str(l[0]), Nick: str(l[1]), Name: str(l[2]), Unit: str(l[3]),
+		Team: str(l[4]), Coordinator: str(l[5]) == "1"}
+	m.Teams = strs(l[6])
+	return m, true
 }
 
 // Resolve implements dispatch.PeopleStore.

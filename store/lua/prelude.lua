@@ -55,9 +55,10 @@ local function report_view(id)
   return {tonumber(id), h, redis.call('LRANGE', k .. ':log', 0, -1)}
 end
 
--- member_view returns {id, nick, name, unit, team, coord}.
+-- member_view returns {id, nick, name, unit, team, coord, {teams}}.
 local function member_view(mid)
-  local h = redis.call('HMGET', P .. 'member:' .. mid, 'nick', 'name', 'unit', 'team', 'coord')
-  return {mid, h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or ''}
+  local k = P .. 'member:' .. mid
+  local h = redis.call('HMGET', k, 'nick', 'name', 'unit', 'team', 'coord')
+  return {mid, h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or '', redis.call('SMEMBERS', k .. ':teams')}
 end
 

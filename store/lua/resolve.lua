@@ -16,5 +16,8 @@ if old ~= ARGV[3] then
   redis.call('HSET', k, 'nick', ARGV[3])
   redis.call('HSET', P .. 'nick', ARGV[3], mid)
 end
-if ARGV[4] ~= '' then redis.call('HSET', k, 'team', ARGV[4]) end
+if ARGV[4] ~= '' then
+  redis.call('HSET', k, 'team', ARGV[4])           -- the team of the group last spoken in
+  redis.call('SADD', k .. ':teams', ARGV[4])       -- every team the member belongs to
+end
 return member_view(mid)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 
 	"github.com/changzheng/chorus/bot"
 	"github.com/changzheng/chorus/bot/console"
@@ -29,10 +30,12 @@ func openStore(ctx context.Context, cfg *Config, env Env) (*store.DB, func(), er
 		if err != nil {
 			return nil, nil, fmt.Errorf("CHORUS_REDIS_URL: %w", err)
 		}
+		opt.MaintNotificationsConfig = quietMaint()
 		rdb, where = redis.NewClient(opt), opt.Addr
 		closeFn = func() { _ = rdb.Close() }
 	case cfg.Redis.Addr != "":
-		rdb = redis.NewClient(&redis.Options{Addr: cfg.Redis.Addr, Password: cfg.Redis.Password, DB: cfg.Redis.DB})
+		rdb = redis.NewClient(&redis.Options{Addr: cfg.Redis.Addr, Password: cfg.Redis.Password, DB: cfg.Redis.DB,
+			MaintNotificationsConfig: quietMaint()})
 		where = cfg.Redis.Addr
 		closeFn = func() { _ = rdb.Close() }
 	default:
@@ -56,6 +59,13 @@ func openStore(ctx context.Context, cfg *Config, env Env) (*store.DB, func(), er
 		return nil, nil, err
 	}
 	return db, closeFn, nil
+}
+
+// quietMaint switches off go-redis's maintenance notifications: they serve managed
+// clusters that move slots, which a community's Redis does not, and on other servers
+// they only add warnings to the log.
+func quietMaint() *maintnotifications.Config {
+	return &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 }
 
 // newService builds the dispatch service for cfg on db with the given clock.

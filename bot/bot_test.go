@@ -422,12 +422,12 @@ func TestSendRetriedWithBackoff(t *testing.T) {
 	b := f.bot(t, bot.Options{})
 	mustReceive(t, b, msg(orange, "魏青", publish, "wechat"))
 	run(t, b)
-	got := f.wechat.mustSent(t, 1)
+	f.wechat.mustSent(t, 1) // waits for the publish reply
 	if want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}; !slices.Equal(f.clock.Sleeps(), want) {
 		t.Errorf("waits %v; want %v", f.clock.Sleeps(), want)
 	}
 	mustReceive(t, b, msg(orange, "雷胜", "接 1", "wechat"))
-	got = f.wechat.mustSent(t, 2)
+	got := f.wechat.mustSent(t, 2)
 	if len(got) != 2 || !strings.Contains(got[0].Post.Text, "已发布") || !strings.Contains(got[1].Post.Text, "已认领") {
 		t.Errorf("sent %+v; want the publish reply once, then the claim's", got)
 	}
@@ -505,9 +505,9 @@ func TestCrashAfterFinishDeliversOnce(t *testing.T) {
 	}
 	b2 := f.bot(t, bot.Options{})
 	stop := run(t, b2)
-	got := f.wechat.mustSent(t, 3)
+	f.wechat.mustSent(t, 3)
 	stop()
-	got = f.wechat.Sent()
+	got := f.wechat.Sent()
 	wants := []string{"已发布任务 #1", "已认领 #1", "已认领 #1"}
 	if len(got) != len(wants) {
 		t.Fatalf("sent %d posts; want %d", len(got), len(wants))
@@ -668,9 +668,9 @@ func TestUnavailableHeadDoesNotHoldScheduledPosts(t *testing.T) {
 	}
 
 	down.Store(false)
-	got := f.wechat.mustSent(t, 2)
+	f.wechat.mustSent(t, 2)
 	stop()
-	got = f.wechat.Sent()
+	got := f.wechat.Sent()
 	if len(got) != 2 || got[0].Post.Chat.Group != orange || got[0].Post.Scheduled || got[1].Post.Text != "【每日派单】第01网格" {
 		t.Fatalf("wechat sent %+v; want the reply, then the grid's daily post", got)
 	}

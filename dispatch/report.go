@@ -93,8 +93,6 @@ type ReportStore interface {
 	// MarkEscalated records that stage of report id was escalated; it reports false when
 	// it already was, so each stage is escalated once.
 	MarkEscalated(ctx context.Context, id int64, stage string, now time.Time) (bool, error)
-	// LinkTask records the task posted for a report.
-	LinkTask(ctx context.Context, report, task int64) error
 	// ReportStats reads the month's report figures.
 	ReportStats(ctx context.Context, month string) (ReportFigures, error)
 }

@@ -275,9 +275,6 @@ func (s *Service) dispatchReport(ctx context.Context, t *turn, c Dispatch) ([]Po
 	if err != nil {
 		return nil, fmt.Errorf("dispatch report %d: linked task: %w", r.ID, err)
 	}
-	if err := s.st.LinkTask(ctx, r.ID, task.ID); err != nil {
-		return nil, fmt.Errorf("dispatch report %d: %w", r.ID, err)
-	}
 	posts = append(posts, Post{
 		Chat: Chat{Group: groups[0].Name},
 		Text: fmt.Sprintf(replyLinkedTask, task.ID, r.ID, r.Category, placeOr(r.Place), MaskPersonal(r.Text), FormatWhen(due, t.now, s.c.Loc), task.ID),

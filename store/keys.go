@@ -51,4 +51,3 @@ func (k keys) slot(job string, at int64) string {
 func (k keys) mark(job string) string  { return k.prefix + "mark:" + job }
 func (k keys) member(id string) string { return k.prefix + "member:" + id }
 func (k keys) once(what string) string { return k.prefix + "once:" + what }
-func (k keys) report(id int64) string  { return k.prefix + "report:" + itoa(id) }

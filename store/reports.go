@@ -180,11 +180,3 @@ func (db *DB) ReportStats(ctx context.Context, month string) (dispatch.ReportFig
 	}
 	return f, nil
 }
-
-// LinkTask implements dispatch.ReportStore.
-func (db *DB) LinkTask(ctx context.Context, report, task int64) error {
-	if err := db.rdb.HSet(ctx, db.keys.report(report), "task", task).Err(); err != nil {
-		return fmt.Errorf("store: link task %d to report %d: %w", task, report, err)
-	}
-	return nil
-}

@@ -1,4 +1,4 @@
--- publish.lua stores a new task and indexes it under its team's open tasks, and under
+-- publish.lua stores a new task, indexes it under its team's open tasks, and links it to its report (if any).
 -- ttime (every task by its start, or its publication when untimed; for the monthly export).
 -- KEYS[1] op key
 -- ARGV[1] prefix, [2] team, [3] group, [4] title, [5] place, [6] start (unix, 0 = none),
@@ -16,7 +16,11 @@ if #title > 60 then redis.call('SET', k .. ':title', title); title = '\0' end
 if #place > 60 then redis.call('SET', k .. ':place', place); place = '\0' end
 local fields = {'team', ARGV[2], 'group', ARGV[3], 'title', title, 'start', ARGV[6], 'dur', ARGV[7], 'need', ARGV[8], 'status', 'open', 'by', ARGV[9]}
 if place ~= '' then table.insert(fields, 'place'); table.insert(fields, place) end
-if ARGV[10] ~= '0' then table.insert(fields, 'report'); table.insert(fields, ARGV[10]) end
+if ARGV[10] ~= '0' then
+  table.insert(fields, 'report'); table.insert(fields, ARGV[10])
+  -- The report knows its team task in the same step, so the case can close it later.
+  redis.call('HSET', P .. 'report:' .. ARGV[10], 'task', id)
+end
 redis.call('HSET', k, unpack(fields))
 local score = tonumber(ARGV[6])
 if score == 0 then score = UNTIMED end

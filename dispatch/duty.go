@@ -153,6 +153,7 @@ func (s *Service) broadcast(ctx context.Context, t *turn, c Broadcast) ([]Post, 
 			return nil, refuse(fmt.Sprintf(replyAmbiguousTeam, c.Target, strings.Join(teams, "、")))
 		}
 	}
+	t.announcement = true // the coordinator's own words: numbers kept (see guard)
 	posts := []Post{t.reply(fmt.Sprintf(replyBroadcast, len(groups)))}
 	for _, g := range groups {
 		posts = append(posts, Post{Chat: Chat{Group: g.Name}, Text: "【广播】" + c.Text, Scheduled: true})

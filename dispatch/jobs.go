@@ -94,6 +94,7 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) ([]Batch, error) {
 				stuck[d.job.Name] = true
 				continue
 			}
+			posts = s.guard(nil, posts)
 			for i := range posts {
 				posts[i].Scheduled, posts[i].At = true, d.at
 			}
@@ -372,7 +373,7 @@ func (s *Service) agendaPosts(ctx context.Context, now time.Time) ([]Post, error
 		case len(r.Escalated) > 0:
 			why = "超时"
 		}
-		line := fmt.Sprintf("%d. R%d %s %s：%s", i+1, r.ID, r.Category, placeOr(r.Place), MaskPersonal(r.Text))
+		line := fmt.Sprintf("%d. R%d %s %s：%s", i+1, r.ID, r.Category, placeOr(r.Place), r.Text)
 		line += fmt.Sprintf("\n   %s", r.Status)
 		if r.Party != "" && r.Status != ReportAccepted {
 			line += "（" + r.Party + "）"

@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -10,9 +11,13 @@ import (
 // personalRE finds the numbers MaskPersonal hides, in text folded to half-width. The first
 // alternative that matches at a position wins, so the longer forms come first; what may
 // stand around a match is checked afterwards (RE2 has no look-around).
+//
+// An ID card number and a mobile may be written with up to two spaces, dashes or dots
+// between any two digits ("650203 19800101 4321", "135  1234  9876"), as people type them
+// to read them back.
 var personalRE = regexp.MustCompile(
-	`(?P<id>[1-9]\d{16}[\dXx])` + // an ID card number
-		`|(?P<mobile>(?:\+?86[ -]?)?1[3-9]\d[ .-]?\d{4}[ .-]?\d{4})` + // 139 1234 5678
+	`(?P<id>[1-9](?:[ .-]{0,2}\d){16}[ .-]{0,2}[\dXx])` + // an ID card number
+		`|(?P<mobile>(?:\+?86[ -]?)?1[ .-]{0,2}[3-9](?:[ .-]{0,2}\d){9})` + // 139 1234 5678
 		`|(?P<paren>\(0\d{2,3}\) ?\d{7,8})` + // (0990)6212345
 		`|(?P<land>0\d{2,3}[ -]?\d{7,8}|\d{3,4}-\d{7,8})` + // 0990-6212345
 		`|(?P<local>[2-9]\d{6,7})`) // 6212345
@@ -22,7 +27,12 @@ var personalRE = regexp.MustCompile(
 const localAfter = ".%‰元块角份人名位个次号楼栋幢单元室层户米万亿千百岁天年月日时分秒件箱袋斤台辆套张本条笔根盒瓶包"
 
 // nameCues are the words after which a person's name follows, longest first.
-var nameCues = []string{"联系人", "联系", "我是", "我叫", "本人", "姓名"}
+var nameCues = []string{"联系人", "联系", "我是", "我叫", "本人", "姓名", "老人", "住户", "业主", "家属"}
+
+// nameTitles are the words after a name that say it is a person's (张秀英阿姨, 李桂兰大妈):
+// the name before one is masked when it starts with a common surname. A surname alone
+// (李阿姨) names nobody and is left.
+var nameTitles = []string{"阿姨", "大爷", "奶奶", "爷爷", "大妈", "大娘", "婆婆", "老人", "师傅"}
 
 // surnames are common family names (and the first characters of common Uyghur and Kazakh
 // names). A name after a cue word with no colon is masked only when it starts with one, so
@@ -33,7 +43,7 @@ const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
 // 本人高兴, 联系阿姨.
 var notNames = []string{
 	"方式", "方法", "方面", "方便", "高兴", "何时", "于是", "付款", "付费", "万一", "金额",
-	"石油", "江边", "白天", "龙头", "齐全", "严重", "安全", "阿姨", "宁愿", "吉祥", "卫生",
+	"石油", "高龄", "江边", "白天", "龙头", "齐全", "严重", "安全", "阿姨", "宁愿", "吉祥", "卫生",
 	"包括", "包裹", "米面", "温度", "康复", "沙发", "简单", "费用", "苏州", "毛病", "叶子",
 	"钱包", "史上", "尤其", "任务", "任何", "曾经", "蒋家", "党员", "党组", "冷水", "迟到",
 	"池子", "查看", "查询", "宗旨", "宫殿", "程序", "杜绝", "申请", "申报", "舒服", "符合",
@@ -184,12 +194,20 @@ func isDate(p string) bool {
 	return mo >= 1 && mo <= 12 && d >= 1 && d <= 31
 }
 
-// maskNames hides a name after a cue word: 联系人李四 → 联系人李*.
+// maskNames hides a name after a cue word (联系人李四 → 联系人李*) and a name before a
+// title (张秀英阿姨 → 张**阿姨).
 func maskNames(s string) string {
 	t := newText(s)
 	var b strings.Builder
 	done := 0 // runes of t written to b
 	for i := 0; i < len(t.r); i++ {
+		if _, _, ok := t.word(i, nameTitles); ok {
+			if n := t.nameBefore(i, done); n > 0 {
+				b.WriteString(t.slice(done, i-n+1))
+				b.WriteString(strings.Repeat("*", n-1))
+				done = i
+			}
+		}
 		cue, j, ok := t.word(i, nameCues)
 		if !ok {
 			continue
@@ -250,10 +268,132 @@ func (t *text) nameAt(i int, colon bool) int {
 	return 3
 }
 
+// nameBefore returns how many runes before the title at i are a name (3 or 2), not
+// reaching back before from: a run of Han characters starting with a common surname,
+// preceded by a character that is not part of the name (的张秀英阿姨, 住户刘芳阿姨).
+func (t *text) nameBefore(i, from int) int {
+	for _, n := range []int{3, 2} {
+		start := i - n
+		if start < from || !strings.ContainsRune(surnames, t.at(start)) {
+			continue
+		}
+		name := true
+		for k := start; k < i; k++ {
+			if !unicode.Is(unicode.Han, t.at(k)) || t.at(k) == '的' {
+				name = false
+			}
+		}
+		if !name {
+			continue
+		}
+		for _, w := range notNames {
+			if t.has(start, w) {
+				name = false
+			}
+		}
+		if name {
+			return n
+		}
+	}
+	return 0
+}
+
 // MaskName hides a display name in logs: its first rune and a star.
 func MaskName(name string) string {
 	for _, r := range name {
 		return string(r) + "*"
 	}
 	return ""
+}
+
+// The marks around a person's name in a post's text (a reporter, the name of a registered
+// person): the audience decides whether it is shown or masked. Handle strips both runes
+// from everything a person sends, so nobody can forge a mark. They are private-use
+// code points: no keyboard or input method produces them.
+const (
+	openMark  = '\uE000'
+	closeMark = '\uE001'
+)
+
+// personal marks name as a person's, to be shown only to an audience that may see it.
+func personal(name string) string {
+	if name == "" {
+		return ""
+	}
+	return string(openMark) + name + string(closeMark)
+}
+
+// stripMarks removes the marks from text a person sent.
+func stripMarks(s string) string {
+	if !strings.ContainsAny(s, string(openMark)+string(closeMark)) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == openMark || r == closeMark {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// seesAll reports whether whoever reads p may see personal data in full: the
+// coordinators' groups, a coordinator's own private chat, and, for one report, the
+// private chat of a member of the team it is dispatched to (t.party). Everyone else —
+// every other group, including the roundtable, and any private chat not of the speaker —
+// sees it masked. t is nil for scheduled posts.
+func (s *Service) seesAll(t *turn, p Post) bool {
+	if !p.Chat.IsPrivate() {
+		g, ok := s.c.Group(p.Chat.Group)
+		return ok && g.Kind == KindCoordinators
+	}
+	if t == nil || p.Chat != t.m.Chat {
+		return false
+	}
+	return t.role >= RoleCoordinator || (t.party != "" && slices.Contains(t.me.Teams, t.party))
+}
+
+// guard is the one door every post goes out by, from Handle and from RunDue: it masks
+// each post for its audience. A handler marks the names it shows with personal(); the
+// rest of the text is scanned for phone and ID numbers and for names after cue words,
+// so a post that forgets to mark something is still masked. A coordinator's broadcast
+// (t.announcement) keeps its numbers: they are the coordinator's own words to that
+// audience, such as the community office's phone.
+func (s *Service) guard(t *turn, posts []Post) []Post {
+	for i, p := range posts {
+		full := s.seesAll(t, p)
+		p.Text = unmark(p.Text, full)
+		if !full {
+			if t != nil && t.announcement {
+				p.Text = maskNames(p.Text)
+			} else {
+				p.Text = MaskPersonal(p.Text)
+			}
+		}
+		posts[i] = p
+	}
+	return posts
+}
+
+// unmark removes the marks around names, masking the names unless full: "关秀英" becomes
+// "关**". A mark left open runs to the end of the text.
+func unmark(text string, full bool) string {
+	if !strings.ContainsRune(text, openMark) && !strings.ContainsRune(text, closeMark) {
+		return text
+	}
+	var b strings.Builder
+	in, first := false, false
+	for _, r := range text {
+		switch {
+		case r == openMark:
+			in, first = true, true
+		case r == closeMark:
+			in = false
+		case !in || full || first:
+			b.WriteRune(r)
+			first = false
+		default:
+			b.WriteRune('*')
+		}
+	}
+	return b.String()
 }

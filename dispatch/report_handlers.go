@@ -86,22 +86,18 @@ func (s *Service) progress(ctx context.Context, t *turn, c Progress) ([]Post, er
 	if err != nil {
 		return nil, err
 	}
-	coordinator := t.role >= RoleCoordinator
-	text := r.Text
-	if !coordinator {
-		text = MaskPersonal(text)
+	// What this shows is decided by who reads it (see guard), not by who asks: the
+	// reporter's name is marked, the text and history are scanned on the way out.
+	t.party = r.Party
+	where := r.Origin.Group
+	if where == "" {
+		where = "私聊"
 	}
 	lines := []string{
 		fmt.Sprintf("R%d %s · %s", r.ID, r.Category, placeOr(r.Place)),
 		"状态：" + s.statusLine(r, t.now),
-		"内容：" + text,
-	}
-	if coordinator {
-		where := r.Origin.Group
-		if where == "" {
-			where = "私聊"
-		}
-		lines = append(lines, fmt.Sprintf("报事人：%s（%s）", r.Reporter.Nick, where))
+		"内容：" + r.Text,
+		fmt.Sprintf("报事人：%s（%s）", personal(r.Reporter.Nick), where),
 	}
 	lines = append(lines, "记录：")
 	for _, e := range r.History {
@@ -277,7 +273,7 @@ func (s *Service) dispatchReport(ctx context.Context, t *turn, c Dispatch) ([]Po
 	}
 	posts = append(posts, Post{
 		Chat: Chat{Group: groups[0].Name},
-		Text: fmt.Sprintf(replyLinkedTask, task.ID, r.ID, r.Category, placeOr(r.Place), MaskPersonal(r.Text), FormatWhen(due, t.now, s.c.Loc), task.ID),
+		Text: fmt.Sprintf(replyLinkedTask, task.ID, r.ID, r.Category, placeOr(r.Place), r.Text, FormatWhen(due, t.now, s.c.Loc), task.ID),
 	})
 	return posts, nil
 }
@@ -395,10 +391,10 @@ func (s *Service) rateReport(ctx context.Context, t *turn, c Rate) ([]Post, erro
 	}
 	if r.Party == "" {
 		return append([]Post{t.reply(fmt.Sprintf(replyReopenedUndispatched, r.ID))},
-			s.toCoordinators(fmt.Sprintf(replyReopenedUndispatchedNotice, r.ID, r.Category, placeOr(r.Place), MaskPersonal(note), r.ID))...), nil
+			s.toCoordinators(fmt.Sprintf(replyReopenedUndispatchedNotice, r.ID, r.Category, placeOr(r.Place), note, r.ID))...), nil
 	}
 	posts := []Post{t.reply(fmt.Sprintf(replyReopened, r.ID, r.Party))}
-	return append(posts, s.toCoordinators(fmt.Sprintf(replyReopenedNotice, r.ID, r.Category, placeOr(r.Place), MaskPersonal(note), r.Party))...), nil
+	return append(posts, s.toCoordinators(fmt.Sprintf(replyReopenedNotice, r.ID, r.Category, placeOr(r.Place), note, r.Party))...), nil
 }
 
 func ratingWord(r Rating) string {

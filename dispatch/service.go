@@ -82,6 +82,11 @@ type turn struct {
 	group Group // zero for a private chat or an unknown group
 	op    string
 	now   time.Time
+	// party is set while a report is shown: members of the team it is dispatched to may
+	// see its contact in their private chat (see seesAll).
+	party string
+	// announcement is set for a coordinator's broadcast (see guard).
+	announcement bool
 }
 
 // reply answers the speaker where they spoke, @-mentioning them in a group.
@@ -107,22 +112,35 @@ func mention(p Post, names ...string) Post {
 // short reply; internal errors are logged and answered with one generic line. The
 // returned error is reserved for a cancelled ctx: the message was not fully handled and
 // must be handled again.
-func (s *Service) Handle(ctx context.Context, m Message) (posts []Post, err error) {
+func (s *Service) Handle(ctx context.Context, m Message) ([]Post, error) {
+	// Nobody may forge the marks the privacy door reads (see personal).
+	m.Text, m.From.Nick, m.From.Ref = stripMarks(m.Text), stripMarks(m.From.Nick), stripMarks(m.From.Ref)
+	t := &turn{m: m, op: m.Transport + ":" + m.ID}
+	posts, err := s.handle(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return s.guard(t, posts), nil
+}
+
+// handle is Handle before the privacy door.
+func (s *Service) handle(ctx context.Context, t *turn) (posts []Post, err error) {
+	m := t.m
 	defer func() {
 		// No input may crash the process: a panic in a handler becomes the generic reply.
 		if r := recover(); r != nil {
 			s.log.ErrorContext(ctx, "handle: panic", "panic", r, "stack", string(debug.Stack()))
-			posts, err = []Post{(&turn{m: m}).reply(replyInternal)}, nil
+			posts, err = []Post{t.reply(replyInternal)}, nil
 		}
 	}()
 	cmd, ok, perr := Parse(m.Text, s.c.BotName)
 	if !ok {
 		if m.MentionsBot {
-			return []Post{(&turn{m: m}).reply(replyHint)}, nil
+			return []Post{t.reply(replyHint)}, nil
 		}
 		return nil, nil
 	}
-	t := &turn{m: m, op: m.Transport + ":" + m.ID, now: s.now()}
+	t.now = s.now()
 	if perr != nil {
 		return s.refusal(ctx, t, perr), nil
 	}

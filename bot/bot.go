@@ -72,6 +72,13 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Logger gets every login, failed send and route; nil discards.
 	Logger *slog.Logger
+	// Journal keeps inbound messages on disk until Redis has them: Receive returns once a
+	// message is journaled, and Run hands them to Redis in arrival order, retrying while
+	// Redis is unreachable. Nil means Receive stores in Redis itself and fails when it
+	// cannot (the console).
+	Journal *Journal
+	// Health watches Redis; nil means errors are logged one by one.
+	Health *Health
 }
 
 // Bot joins transports, the dispatch service and the outbox: every inbound message is
@@ -83,6 +90,8 @@ type Bot struct {
 	log    *slog.Logger
 	byName map[string]Transport
 	mu     sync.Mutex // serialises Synchronous delivery
+
+	inbound *inbound // journaled messages on their way to Redis (Options.Journal set)
 }
 
 // New returns a Bot.
@@ -103,7 +112,7 @@ func New(svc *dispatch.Service, q Queue, opts Options) *Bot {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	b := &Bot{svc: svc, q: q, opts: opts, log: log, byName: map[string]Transport{}}
+	b := &Bot{svc: svc, q: q, opts: opts, log: log, byName: map[string]Transport{}, inbound: newInbound()}
 	for _, t := range opts.Transports {
 		b.byName[t.Name()] = t
 	}
@@ -123,10 +132,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // Receive is the Inbound every transport calls: store first (so the message is never
-// lost and a redelivery has no second effect), then handle and queue the posts.
+// lost and a redelivery has no second effect), then handle and queue the posts. With a
+// Journal, "store" is the journal, and Run's worker takes the message on to Redis.
 func (b *Bot) Receive(ctx context.Context, m dispatch.Message) error {
 	if m.ID == "" {
 		m.ID = newID()
+	}
+	if b.opts.Journal != nil {
+		return b.receiveJournaled(ctx, m)
 	}
 	raw, fresh, err := b.q.Accept(ctx, m)
 	if err != nil {
@@ -286,6 +299,28 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.InfoContext(ctx, "resumed messages stored before the last stop", "count", n)
 	}
 	var wg sync.WaitGroup
+	if j := b.opts.Journal; j != nil {
+		// Messages journaled before the last stop and not yet in Redis came after every
+		// message in Redis's inbox (one worker stores them in order): they go next.
+		if left := j.Pending(); len(left) > 0 {
+			b.log.InfoContext(ctx, "replaying messages kept in the journal before the last stop", "count", len(left))
+			b.inbound.mu.Lock()
+			b.inbound.q = append(left, b.inbound.q...)
+			b.inbound.mu.Unlock()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.keepLoop(ctx)
+		}()
+	}
+	if h := b.opts.Health; h != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h.Run(ctx)
+		}()
+	}
 	for _, t := range b.opts.Transports {
 		wg.Add(2)
 		go func() {
@@ -311,7 +346,7 @@ func (b *Bot) Run(ctx context.Context) error {
 func (b *Bot) tickLoop(ctx context.Context) {
 	for {
 		if err := b.Tick(ctx, b.opts.Now()); err != nil && ctx.Err() == nil {
-			b.log.ErrorContext(ctx, "scheduler tick", "err", err)
+			b.redisErr(ctx, "scheduler tick", err)
 		}
 		if b.opts.Sleep(ctx, b.opts.TickEvery) != nil {
 			return
@@ -347,7 +382,7 @@ func (b *Bot) sendLoop(ctx context.Context, t Transport) {
 		e, ok, err := b.q.Take(ctx, t.Name(), b.opts.Instance, takeBlock)
 		if err != nil {
 			if ctx.Err() == nil {
-				b.log.ErrorContext(ctx, "read outbox", "transport", t.Name(), "err", err)
+				b.redisErr(ctx, "read outbox", err, "transport", t.Name())
 				_ = b.opts.Sleep(ctx, time.Second)
 			}
 			continue

@@ -53,6 +53,16 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Probe writes a short-lived key: unlike Ping it fails while Redis refuses or stalls
+// writes (CLIENT PAUSE WRITE, a read-only replica, a full disk with appendfsync always),
+// which is what chorus needs to know. Bound it with ctx.
+func (db *DB) Probe(ctx context.Context) error {
+	if err := db.rdb.Set(ctx, db.keys.probe(), 1, 10*time.Second).Err(); err != nil {
+		return fmt.Errorf("store: write probe: %w", err)
+	}
+	return nil
+}
+
 // Load puts every script into Redis's script cache, so the first command after start-up
 // costs one round trip like every other.
 func (db *DB) Load(ctx context.Context) error {

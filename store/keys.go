@@ -13,7 +13,7 @@ import "strings"
 //	rstat:<month> rdur:<month> mstat:<month> mcount:<month> mrank:<month> checkin:<month>
 //	duty:<roster>:<day>[:prev] duty:<roster>:last leave:<day>
 //	op:<op> seen:<transport>:<id> inbox outbox:<transport> inflight:<transport>:<instance>
-//	sentlog slot:<job>:<unix> mark:<job>
+//	sentlog slot:<job>:<unix> mark:<job> probe
 type keys struct {
 	prefix string // "chorus:{<community>}:"
 }
@@ -38,6 +38,7 @@ func (k keys) seen(transport, id string) string {
 }
 func (k keys) out(op string) string { return k.prefix + "op:out:" + op }
 func (k keys) inbox() string        { return k.prefix + "inbox" }
+func (k keys) probe() string        { return k.prefix + "probe" }
 func (k keys) outbox(transport string) string {
 	return k.prefix + "outbox:" + transport
 }

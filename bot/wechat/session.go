@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -39,7 +38,12 @@ type session struct {
 	loginInfo  *openwechat.LoginInfo
 	request    *openwechat.BaseRequest
 	ready      chan struct{} // closed once the four fields above are set
-	storage    io.Closer     // the hot-login file, or nil
+	storage    *syncFile     // the hot-login file, or nil
+
+	// unkept is set (on the loop) when a message could not be handed on: the sync
+	// position must then never be saved past it, and the session is ended at the next
+	// synccheck so that the re-login syncs from the saved position and gets it again.
+	unkept error
 
 	loopDone chan struct{} // closed when the loop has exited through Bot.Exit
 	loopOnce sync.Once
@@ -86,7 +90,7 @@ func (t *Transport) login(ctx context.Context, in bot.Inbound) (*session, error)
 		t.log.Info("wechat QR scanned; waiting for confirmation on the phone")
 	}
 	b.LoginCallBack = nil
-	b.SyncCheckCallback = nil
+	b.SyncCheckCallback = s.onSyncCheck
 	b.MessageHandler = s.onMessage
 	b.MessageErrorHandler = s.onSyncError
 	b.LogoutCallBack = func(*openwechat.Bot) { s.loopOnce.Do(func() { close(s.loopDone) }) }
@@ -97,11 +101,10 @@ func (t *Transport) login(ctx context.Context, in bot.Inbound) (*session, error)
 			cancel()
 			return nil, fmt.Errorf("wechat: login: %w", err)
 		}
-		// The file holds session credentials: keep it private (openwechat creates it 0666).
-		if f, err := os.OpenFile(file, os.O_RDONLY|os.O_CREATE, 0o600); err == nil {
-			_ = f.Close()
-		}
-		storage := openwechat.NewFileHotReloadStorage(file)
+		// syncFile, not openwechat's file storage: it saves the sync position only once
+		// the messages it covers are kept, and replaces the file atomically (0600: it
+		// holds session credentials).
+		storage := newSyncFile(file)
 		s.storage = storage
 		err = b.HotLogin(storage, &scanFallback{log: t.log})
 	} else {
@@ -175,6 +178,26 @@ func (s *session) close() {
 	}
 }
 
+// onSyncCheck runs on the loop goroutine after every synccheck, before the loop fetches
+// what it announces: every message of the batch before it has been handed on by now, so
+// the sync position saved with that batch can go to disk. If one of them could not be
+// kept, the session ends instead, and the re-login syncs from the older position.
+func (s *session) onSyncCheck(openwechat.SyncCheckResponse) {
+	s.cbMu.Lock()
+	defer s.cbMu.Unlock()
+	if s.closed || s.storage == nil {
+		return
+	}
+	if s.unkept != nil {
+		s.bot.ExitWith(fmt.Errorf("wechat: a message was not kept; re-login to receive it again: %w", s.unkept))
+		return
+	}
+	s.storage.startLoop()
+	if err := s.storage.commit(); err != nil {
+		s.t.log.Error("wechat sync position not saved; a restart may receive some messages again", "err", err)
+	}
+}
+
 // onSyncError decides, on the loop goroutine, whether the loop goes on after a failed
 // synccheck: not when the session is gone (1100-1102) or stopping; otherwise after a pause.
 func (s *session) onSyncError(err error) error {
@@ -219,7 +242,10 @@ func (s *session) onMessage(msg *openwechat.Message) {
 		return
 	}
 	if err := s.in(s.runCtx, m); err != nil {
-		s.t.log.Error("wechat inbound message not handled (if it was stored, it is handled again at the next start)", "msg_id", m.ID, "group", m.Chat.Group,
+		if s.unkept == nil && s.runCtx.Err() == nil {
+			s.unkept = err
+		}
+		s.t.log.Error("wechat inbound message not kept; it will be received again after a re-login", "msg_id", m.ID, "group", m.Chat.Group,
 			"user", mask(m.Chat.User), "from", mask(m.From.Ref), "err", err)
 	}
 }

@@ -68,9 +68,12 @@ type Config struct {
 		Password string `yaml:"password"`
 		DB       int    `yaml:"db"`
 	} `yaml:"redis"`
-	DataDir  string `yaml:"data_dir"`
-	Instance string `yaml:"instance"`
-	WeChat   struct {
+	DataDir string `yaml:"data_dir"`
+	// JournalMax bounds the inbound messages kept in data_dir while Redis is unreachable;
+	// zero means bot.DefaultJournalMax.
+	JournalMax int    `yaml:"journal_max"`
+	Instance   string `yaml:"instance"`
+	WeChat     struct {
 		Enabled      bool     `yaml:"enabled"`
 		HotLoginFile string   `yaml:"hot_login_file"`
 		MinGap       Duration `yaml:"min_gap"`
@@ -214,6 +217,9 @@ func (c *Config) validate() error {
 		if g.Transport == "wecom" && g.WeComChatID == "" {
 			errs = append(errs, fmt.Errorf("groups[%d] %q: a wecom group needs wecom_chat_id", i, g.Name))
 		}
+	}
+	if c.JournalMax < 0 {
+		errs = append(errs, fmt.Errorf("journal_max %d: zero (the default, %d) or more", c.JournalMax, 10000))
 	}
 	for i, r := range c.Rosters {
 		if !seen[r.Group] {

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/redis/go-redis/v9"
 	_ "time/tzdata" // the binary carries its own zoneinfo: Asia/Shanghai on any host
 )
 
@@ -23,6 +25,12 @@ type Env struct {
 }
 
 func main() {
+	// go-redis logs (a failed dial, a pool event) through one process-wide logger, which
+	// would print raw "pool.go:…" lines into the structured log. It is set here, once for
+	// the process, not in Main: tests run Main many times in one process. The lines go
+	// in at debug level, because Health logs an outage once when it starts and once when
+	// it ends.
+	redis.SetLogger(redisLog{newLogger(os.Stderr, slog.LevelInfo)})
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	code := Main(ctx, os.Args[1:], Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
 	stop()
@@ -74,6 +82,13 @@ func Main(ctx context.Context, args []string, env Env) int {
 
 // usageError is a mistake on the command line.
 type usageError struct{ error }
+
+// redisLog routes go-redis's Printf-style lines into slog.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
+}
 
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))

@@ -66,6 +66,12 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data_dir: %w", err)
 	}
+	journal, err := bot.OpenJournal(filepath.Join(cfg.DataDir, "inbox.journal"), cfg.JournalMax)
+	if err != nil {
+		return fmt.Errorf("data_dir: %w", err)
+	}
+	defer journal.Close()
+	health := bot.NewHealth(bot.HealthOptions{Probe: db.Probe, Now: now, Sleep: ro.Sleep, Logger: log})
 
 	routes, webhooks := map[string]string{}, map[string]string{}
 	var wechatGroups []string
@@ -83,7 +89,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		}
 	}
 	var transports []bot.Transport
-	health := map[string]func() bool{}
+	up := map[string]func() bool{}
 	pacing := map[string]bot.Pacing{}
 	if cfg.WeChat.Enabled {
 		wt := wechat.New(wechat.Options{
@@ -92,7 +98,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 			Logger: log, Sleep: ro.Sleep, Now: now,
 		})
 		transports = append(transports, wt)
-		health["wechat"] = wt.LoggedIn
+		up["wechat"] = wt.LoggedIn
 		pacing["wechat"] = bot.Pacing{Gap: time.Duration(cfg.WeChat.MinGap), Jitter: time.Duration(cfg.WeChat.Jitter),
 			PerMinute: cfg.WeChat.PerMinute, MaxLen: cfg.WeChat.MaxLen}
 	}
@@ -106,7 +112,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 			ct := wecom.New(wecom.Options{URL: cfg.WeCom.URL, BotID: cfg.WeCom.BotID, Secret: cfg.WeCom.Secret,
 				Groups: wecomChats, Logger: log.With("transport", "wecom"), Sleep: ro.Sleep, Now: now})
 			transports = append(transports, ct)
-			health["wecom"] = ct.Connected
+			up["wecom"] = ct.Connected
 			pacing["wecom"] = bot.Pacing{Gap: time.Duration(cfg.WeCom.MinGap), PerMinute: cfg.WeCom.PerMinute,
 				PerHour: cfg.WeCom.PerHour, MaxLen: cfg.WeCom.MaxLen}
 		}
@@ -118,7 +124,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		return errors.New("no transport enabled: set wechat.enabled or wecom.enabled in config")
 	}
 	for g, t := range routes {
-		if _, ok := health[t]; !ok {
+		if _, ok := up[t]; !ok {
 			log.Warn("group's transport is not running; its posts wait in the outbox", "group", g, "transport", t)
 		}
 	}
@@ -126,9 +132,10 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		Transports: transports, Routes: routes, Webhooks: webhooks, Fallback: wecom.Webhook{},
 		WebhookPacing: bot.Pacing{PerMinute: cfg.Webhook.PerMinute, MaxLen: min(cfg.Webhook.MaxLen, wecom.MaxWebhookText)},
 		Pacing:        pacing, Instance: cfg.Instance, Sleep: ro.Sleep, Now: now, Logger: log,
+		Journal: journal, Health: health,
 	})
 
-	srv, addr, err := serveHTTP(ctx, cfg.HTTP.Addr, db, health, log)
+	srv, addr, err := serveHTTP(ctx, cfg.HTTP.Addr, db, up, health, log)
 	if err != nil {
 		return err
 	}
@@ -161,9 +168,9 @@ func missingWeComCredentials(cfg *Config) error {
 	return fmt.Errorf("wecom transport cannot start: set %s", strings.Join(missing, " and "))
 }
 
-// serveHTTP serves /healthz (Redis answers) and /readyz (which transports are up and the
-// routes the latest posts took).
-func serveHTTP(ctx context.Context, addr string, db *store.DB, health map[string]func() bool, log *slog.Logger) (*http.Server, string, error) {
+// serveHTTP serves /healthz (Redis answers) and /readyz (Redis takes writes, which
+// transports are up and the routes the latest posts took).
+func serveHTTP(ctx context.Context, addr string, db *store.DB, health map[string]func() bool, redisOK *bot.Health, log *slog.Logger) (*http.Server, string, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := db.Ping(r.Context()); err != nil {
@@ -173,6 +180,12 @@ func serveHTTP(ctx context.Context, addr string, db *store.DB, health map[string
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		// A short write probe: a Redis that answers PING but stalls or refuses writes
+		// (CLIENT PAUSE WRITE, a read-only replica) cannot take a message.
+		if !redisOK.Check(r.Context()) {
+			http.Error(w, "redis: not taking writes", http.StatusServiceUnavailable)
+			return
+		}
 		up, anyUp := map[string]bool{}, false
 		for name, f := range health {
 			up[name] = f()

@@ -116,9 +116,33 @@ type session struct {
 	valid      bool
 	names      map[string]string // key -> UserName
 	keys       map[string]string // UserName -> key
-	queue      []Msg
-	syncKey    int64
+	// log holds every message delivered to the session, in order; marks[k] is how many
+	// of them SyncKey k covers. As on the real server, webwxsync answers everything
+	// after the SyncKey the client sends, so a client that restarts from an older
+	// SyncKey gets those messages again.
+	log   []Msg
+	marks []int
 }
+
+// syncKey is the session's newest SyncKey number.
+func (ss *session) syncKey() int { return len(ss.marks) - 1 }
+
+// clientKey reads the SyncKey number a client sent (item 1 is 700000000+k); a key the
+// fake never issued counts as the newest.
+func (ss *session) clientKey(items []syncKeyItem) int {
+	for _, it := range items {
+		if it.Key == 1 {
+			k := int(it.Val - 700000000)
+			if k >= 0 && k < len(ss.marks) {
+				return k
+			}
+		}
+	}
+	return ss.syncKey()
+}
+
+// news reports the messages a client at SyncKey k has not seen.
+func (ss *session) news(k int) []Msg { return ss.log[ss.marks[k]:] }
 
 // Keys of the per-session name tables.
 func selfKey() string              { return "self" }
@@ -257,7 +281,7 @@ func (s *Server) Redeliver() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss := s.currentLocked()
-	ss.queue = append(ss.queue, s.lastBatch...)
+	ss.log = append(ss.log, s.lastBatch...)
 	s.broadcastLocked()
 }
 
@@ -356,7 +380,7 @@ func (s *Server) enqueueLocked(ss *session, m Msg) string {
 	m.NewMsgId = 7000000000000000000 + s.seq
 	m.CreateTime = time.Now().Unix()
 	m.Status = 3
-	ss.queue = append(ss.queue, m)
+	ss.log = append(ss.log, m)
 	s.broadcastLocked()
 	return m.MsgId
 }
@@ -392,6 +416,7 @@ func (s *Server) newSessionLocked() *session {
 		skey:       fmt.Sprintf("@crypt_%08d", no),
 		passTicket: fmt.Sprintf("pt%08d", no),
 		valid:      true,
+		marks:      []int{0},
 		names:      map[string]string{},
 		keys:       map[string]string{},
 	}
@@ -667,7 +692,8 @@ func (s *Server) sessionFor(br baseRequest) *session {
 }
 
 func (ss *session) syncKeyLocked() syncKey {
-	list := []syncKeyItem{{1, 700000000 + ss.syncKey}, {2, 700000100 + ss.syncKey}, {3, 700000050}, {1000, 1700000000}}
+	k := int64(ss.syncKey())
+	list := []syncKeyItem{{1, 700000000 + k}, {2, 700000100 + k}, {3, 700000050}, {1000, 1700000000}}
 	return syncKey{Count: len(list), List: list}
 }
 
@@ -779,7 +805,7 @@ func (s *Server) syncCheck(w http.ResponseWriter, r *http.Request) {
 			writeJS(w, `window.synccheck={retcode:"1101",selector:"0"}`)
 			return
 		}
-		if len(ss.queue) > 0 {
+		if len(ss.news(ss.clientKey(parseSyncKey(r.URL.Query().Get("synckey"))))) > 0 {
 			s.mu.Unlock()
 			writeJS(w, `window.synccheck={retcode:"0",selector:"2"}`)
 			return
@@ -798,7 +824,7 @@ func (s *Server) syncCheck(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) webSync(w http.ResponseWriter, r *http.Request) {
-	br, _ := decodeBase(r)
+	br, body := decodeBase(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss := s.sessionFor(br)
@@ -807,14 +833,12 @@ func (s *Server) webSync(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"BaseResponse": baseResponse{Ret: 1101}, "SyncKey": empty, "SyncCheckKey": empty, "AddMsgList": []Msg{}})
 		return
 	}
-	batch := ss.queue
-	ss.queue = nil
-	if batch == nil {
-		batch = []Msg{}
-	}
+	var sent struct{ SyncKey syncKey }
+	_ = json.Unmarshal(body["SyncKey"], &sent.SyncKey)
+	batch := append([]Msg{}, ss.news(ss.clientKey(sent.SyncKey.List))...)
 	if len(batch) > 0 {
 		s.lastBatch = append([]Msg(nil), batch...)
-		ss.syncKey++
+		ss.marks = append(ss.marks, len(ss.log))
 	}
 	sk := ss.syncKeyLocked()
 	writeJSON(w, map[string]any{
@@ -882,4 +906,21 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"BaseResponse": baseResponse{}})
+}
+
+// parseSyncKey reads synccheck's "synckey=1_700000001|2_700000101|…".
+func parseSyncKey(q string) []syncKeyItem {
+	var out []syncKeyItem
+	for _, part := range strings.Split(q, "|") {
+		k, v, ok := strings.Cut(part, "_")
+		if !ok {
+			continue
+		}
+		ki, err1 := strconv.ParseInt(k, 10, 64)
+		vi, err2 := strconv.ParseInt(v, 10, 64)
+		if err1 == nil && err2 == nil {
+			out = append(out, syncKeyItem{ki, vi})
+		}
+	}
+	return out
 }

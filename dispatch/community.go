@@ -77,6 +77,11 @@ type Community struct {
 	ReminderBefore time.Duration
 	// Rosters are the duty rotations.
 	Rosters []Roster
+	// AttachWithin is how long after (or before) 报事 the reporter's photos, voice and
+	// location in the same chat are attached to it (default 10m).
+	AttachWithin time.Duration
+	// MediaLimits bound what is kept per report and per person a day (zero: no limit).
+	MediaLimits MediaLimits
 }
 
 // Group returns the configured group with this name.
@@ -137,5 +142,8 @@ func (c *Community) withDefaults() {
 	}
 	if len(c.Categories) == 0 {
 		c.Categories = DefaultCategories()
+	}
+	if c.AttachWithin <= 0 {
+		c.AttachWithin = 10 * time.Minute
 	}
 }

@@ -48,6 +48,9 @@ type Message struct {
 	MentionsBot bool
 	// At is when the transport received it.
 	At time.Time
+	// Media is set for a photo, voice message or location; Text is then empty (or a
+	// voice transcript's command).
+	Media *Media `json:",omitempty"`
 }
 
 // Post is one outbound message: dispatch decides the words and who is mentioned; the

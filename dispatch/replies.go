@@ -155,3 +155,16 @@ func helpFor(r Role, k GroupKind) string {
 	}
 	return text
 }
+
+// Photos, voice and places (see media.go).
+const (
+	replyVoiceAskText     = "收到语音。请用文字说一下问题和地点，方便我们派单"
+	replyMediaAttached    = "已收到%s，附在 R%d"
+	replyLocationAttached = "已收到位置，附在 R%d：%s"
+	replyMediaFailed      = "%s没能收到（R%d），请再发一次"
+	replyMediaTooLarge    = "%s太大了，没能保存，请压缩后再发"
+	replyMediaType        = "收到的文件不是%s，没能保存"
+	replyMediaReportFull  = "R%d 的照片和语音已经够多了，这一份没有保存"
+	replyMediaDayFull     = "今天发来的照片和语音已达上限，这一份没有保存，请明天再发"
+	replyFiledMedia       = "已附：%s"
+)

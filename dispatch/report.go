@@ -51,6 +51,11 @@ type Report struct {
 	// Version increases with every change; transitions are compare-and-set on it.
 	Version int
 	History []Event
+	// Photos counts the photos attached, AfterPhotos those among them sent after 办结 or
+	// 完成; Voices the voice messages. The files are listed by MediaStore.ReportMedia.
+	Photos, AfterPhotos, Voices int
+	// Lat and Lng are where a location sent with the report points; zero when none.
+	Lat, Lng float64
 }
 
 // ReportChange is one transition of a report, decided by the domain and applied by the

@@ -27,11 +27,21 @@ func (s *Service) fileReport(ctx context.Context, t *turn, c FileReport) ([]Post
 	if err != nil {
 		return nil, fmt.Errorf("file report: %w", err)
 	}
+	media, mediaPlace, attached := s.attachPending(ctx, t, r)
 	place := r.Place
+	if place == "" {
+		place = mediaPlace
+	}
 	if place == "" {
 		place = "地点未注明"
 	}
-	return []Post{t.reply(fmt.Sprintf(replyReportFiled, r.ID, r.Category, place, formatSpan(s.c.DispatchSLA), r.ID))}, nil
+	text := fmt.Sprintf(replyReportFiled, r.ID, r.Category, place, formatSpan(s.c.DispatchSLA), r.ID)
+	if attached {
+		if line := s.mediaLineOf(ctx, r.ID); line != "" {
+			text += "\n" + fmt.Sprintf(replyFiledMedia, line)
+		}
+	}
+	return append([]Post{t.reply(text)}, media...), nil
 }
 
 // whoResident stands for the reporter in a history shown to anyone.
@@ -98,6 +108,9 @@ func (s *Service) progress(ctx context.Context, t *turn, c Progress) ([]Post, er
 		"状态：" + s.statusLine(r, t.now),
 		"内容：" + r.Text,
 		fmt.Sprintf("报事人：%s（%s）", personal(r.Reporter.Nick), where),
+	}
+	if line := mediaLine(r); line != "" {
+		lines = append(lines, "附件："+line)
 	}
 	lines = append(lines, "记录：")
 	for _, e := range r.History {

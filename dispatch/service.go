@@ -20,6 +20,7 @@ type Store interface {
 	SlotStore
 	OnceStore
 	OpStore
+	MediaStore
 }
 
 // Options configures a Service. The zero value of each field is documented.
@@ -34,6 +35,9 @@ type Options struct {
 	Jobs []Job
 	// CatchUp is how late a slot missed while chorus was down may still run; zero means 2h.
 	CatchUp time.Duration
+	// Media fetches and keeps photos and recordings; nil means none can be kept (a fetch
+	// is then recorded as failed).
+	Media MediaSaver
 }
 
 // Service decides what every message and every scheduled slot does. It never sends
@@ -45,6 +49,7 @@ type Service struct {
 	log     *slog.Logger
 	jobs    []Job
 	catchUp time.Duration
+	media   MediaSaver
 }
 
 // New returns a Service for community c on store st.
@@ -58,7 +63,7 @@ func New(c Community, st Store, opts Options) *Service {
 	if catchUp <= 0 {
 		catchUp = 2 * time.Hour
 	}
-	return &Service{c: c, st: st, now: opts.Now, log: log, jobs: opts.Jobs, catchUp: catchUp}
+	return &Service{c: c, st: st, now: opts.Now, log: log, jobs: opts.Jobs, catchUp: catchUp, media: opts.Media}
 }
 
 // Community returns the community the service serves, with defaults filled in.
@@ -133,8 +138,16 @@ func (s *Service) handle(ctx context.Context, t *turn) (posts []Post, err error)
 			posts, err = []Post{t.reply(replyInternal)}, nil
 		}
 	}()
+	if m.Media != nil {
+		return s.handleMedia(ctx, m)
+	}
 	cmd, ok, perr := Parse(m.Text, s.c.BotName)
 	if !ok {
+		if m.Chat.IsPrivate() && perr == nil {
+			if posts, ok := s.textAfterVoice(ctx, m); ok {
+				return posts, nil
+			}
+		}
 		if m.MentionsBot {
 			return []Post{t.reply(replyHint)}, nil
 		}
@@ -157,6 +170,9 @@ func (s *Service) handle(ctx context.Context, t *turn) (posts []Post, err error)
 	}
 	t.role = s.roleOf(t)
 	posts, err = s.run(ctx, t, cmd)
+	if err == nil {
+		s.afterCommand(ctx, t, cmd)
+	}
 	if ctx.Err() != nil {
 		// Stopping mid-command: the caller keeps the message and handles it again later
 		// (ops make that safe) rather than answering with a generic error.

@@ -33,6 +33,9 @@ func decodeReport(v any) (dispatch.Report, bool) {
 	r.Rating = dispatch.Rating(num(h["rating"]))
 	r.Task = num(h["task"])
 	r.Version = int(num(h["ver"]))
+	r.Photos, r.AfterPhotos, r.Voices = int(num(h["nphoto"])), int(num(h["nafter"])), int(num(h["nvoice"]))
+	r.Lat, _ = strconv.ParseFloat(h["lat"], 64)
+	r.Lng, _ = strconv.ParseFloat(h["lng"], 64)
 	_ = json.Unmarshal([]byte(h["origin"]), &r.Origin)
 	for k := range h {
 		if stage, ok := strings.CutPrefix(k, "esc:"); ok {

@@ -247,7 +247,9 @@ func TestRoundTripsPerCommand(t *testing.T) {
 			max  int64
 		}{
 			{"接 1", 2}, {"退 1", 2}, {"任务", 2}, {"我的任务", 2}, {"发布 巡逻 明天上午9点", 2},
-			{"统计", 3}, {"报事 3号楼灯坏了", 2}, {"进度 R1", 2},
+			// 报事's third trip takes the photos sent just before it and makes the next
+			// ones attach to it (media.lua "start").
+			{"统计", 3}, {"报事 3号楼灯坏了", 3}, {"进度 R1", 2},
 		} {
 			if got := say("雷胜", tc.text); got > tc.max {
 				t.Errorf("%q with %d tasks: %d round trips; want at most %d", tc.text, size, got, tc.max)

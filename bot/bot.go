@@ -79,6 +79,10 @@ type Options struct {
 	Journal *Journal
 	// Health watches Redis; nil means errors are logged one by one.
 	Health *Health
+	// Retired keeps on disk the retirements of delivered posts that Redis could not take
+	// at the time, so that a post is not sent again after a restart; nil means a failed
+	// retirement leaves the post in flight, to be sent again at the next start.
+	Retired *Retired
 }
 
 // Bot joins transports, the dispatch service and the outbox: every inbound message is
@@ -361,6 +365,12 @@ const takeBlock = time.Second
 
 // sendLoop delivers a transport's outbox in order, paced, until ctx ends.
 func (b *Bot) sendLoop(ctx context.Context, t Transport) {
+	// Retirements kept on disk go first: Recover would put those posts back in the outbox.
+	for !b.replayRetired(ctx, t.Name()) {
+		if b.opts.Sleep(ctx, time.Second) != nil {
+			return
+		}
+	}
 	if n, err := b.q.Recover(ctx, t.Name(), b.opts.Instance); err != nil {
 		b.log.ErrorContext(ctx, "recover in-flight posts", "transport", t.Name(), "err", err)
 	} else if n > 0 {
@@ -376,6 +386,11 @@ func (b *Bot) sendLoop(ctx context.Context, t Transport) {
 			if err := b.deliver(ctx, t, f, w); err != nil && ctx.Err() == nil {
 				b.log.ErrorContext(ctx, "deliver", "transport", t.Name(), "id", f.e.ID, "err", err)
 			}
+			continue
+		}
+		// Retirements kept while Redis was down are recorded before anything else.
+		if !b.replayRetired(ctx, t.Name()) {
+			_ = b.opts.Sleep(ctx, time.Second)
 			continue
 		}
 		// A blocking read: the worker wakes as soon as a post is queued, without polling.
@@ -465,13 +480,13 @@ func (b *Bot) deliver(ctx context.Context, t Transport, f *flight, w *worker) er
 		switch {
 		case err == nil:
 			// Record, then log: once the line is out, the delivery log (/readyz) has it.
-			err = b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: f.tries})
+			err = b.retire(sctx, t.Name(), e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: f.tries})
 			cancel()
 			b.log.InfoContext(ctx, "post delivered", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "tries", f.tries)
 			return err
 		case errors.Is(err, ErrRejected):
 			b.log.ErrorContext(ctx, "post rejected, dropped", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "err", err)
-			err = b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: "rejected", At: b.opts.Now(), Tries: f.tries})
+			err = b.retire(sctx, t.Name(), e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: "rejected", At: b.opts.Now(), Tries: f.tries})
 			cancel()
 			return err
 		}
@@ -551,7 +566,7 @@ func (b *Bot) sendRescued(ctx context.Context, t Transport, f *flight, url strin
 	case err != nil:
 		return err
 	}
-	if err := b.q.Delivered(sctx, t.Name(), b.opts.Instance, e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: f.tries}); err != nil {
+	if err := b.retire(sctx, t.Name(), e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: f.tries}); err != nil {
 		// It went out: sending it again now would repeat it. It stays in flight until the
 		// next start, like any post whose retirement failed.
 		b.log.ErrorContext(ctx, "retire rescued post", "transport", t.Name(), "id", e.ID, "err", err)

@@ -95,13 +95,15 @@ func (db *DB) Take(ctx context.Context, transport, instance string, block time.D
 	return e, true, nil
 }
 
-// Delivered retires an envelope taken by Take and logs the delivery.
+// Delivered retires an envelope taken by Take and logs the delivery. It is idempotent:
+// retiring an envelope again (a retirement replayed after an outage) logs nothing more,
+// and removes it from the outbox if Recover had put it back there.
 func (db *DB) Delivered(ctx context.Context, transport, instance string, e dispatch.Envelope, d dispatch.Delivery) error {
 	rec, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("store: delivered %s: %w", e.ID, err)
 	}
-	if _, err := db.runKeys(ctx, db.scripts.sent, []string{db.keys.inflight(transport, instance)}, e.Raw, string(rec), sentLogLen); err != nil {
+	if _, err := db.runKeys(ctx, db.scripts.sent, []string{db.keys.inflight(transport, instance), db.keys.outbox(transport)}, e.Raw, string(rec), sentLogLen); err != nil {
 		return fmt.Errorf("store: delivered %s: %w", e.ID, err)
 	}
 	return nil

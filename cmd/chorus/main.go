@@ -68,15 +68,21 @@ func Main(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "chorus: unknown command %q\n%s\n", args[0], usage)
 		return 2
 	}
+	return exitCode(err, env.Stderr)
+}
+
+// exitCode writes err's one line to stderr and returns the process's exit code: 0 for
+// none (or a stop by signal), 2 for a usage error, 1 for anything else.
+func exitCode(err error, stderr io.Writer) int {
 	var ue usageError
 	switch {
 	case err == nil, errors.Is(err, context.Canceled):
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(env.Stderr, "chorus: %v\n%s\n", err, usage)
+		fmt.Fprintf(stderr, "chorus: %v\n%s\n", err, usage)
 		return 2
 	}
-	fmt.Fprintf(env.Stderr, "chorus: %v\n", err)
+	fmt.Fprintf(stderr, "chorus: %v\n", err)
 	return 1
 }
 

@@ -71,6 +71,11 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		return fmt.Errorf("data_dir: %w", err)
 	}
 	defer journal.Close()
+	retired, err := bot.OpenRetired(filepath.Join(cfg.DataDir, "retired.journal"))
+	if err != nil {
+		return fmt.Errorf("data_dir: %w", err)
+	}
+	defer retired.Close()
 	health := bot.NewHealth(bot.HealthOptions{Probe: db.Probe, Now: now, Sleep: ro.Sleep, Logger: log})
 
 	routes, webhooks := map[string]string{}, map[string]string{}
@@ -123,6 +128,16 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		}
 		return errors.New("no transport enabled: set wechat.enabled or wecom.enabled in config")
 	}
+	// WeCom alone with its secret refused has nothing to serve and never will: chorus exits
+	// non-zero with that one line (a supervisor sees the failure) rather than stay up
+	// looking healthy. Beside WeChat it is logged and WeChat goes on. A WeCom connection
+	// replaced by a newer one stays stopped without exiting: a restart would only take
+	// the robot back from the other process.
+	ctx, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
+	if len(transports) == 1 && transports[0].Name() == "wecom" {
+		transports[0] = fatalAuth{Transport: transports[0], stop: stopRun}
+	}
 	for g, t := range routes {
 		if _, ok := up[t]; !ok {
 			log.Warn("group's transport is not running; its posts wait in the outbox", "group", g, "transport", t)
@@ -132,7 +147,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		Transports: transports, Routes: routes, Webhooks: webhooks, Fallback: wecom.Webhook{},
 		WebhookPacing: bot.Pacing{PerMinute: cfg.Webhook.PerMinute, MaxLen: min(cfg.Webhook.MaxLen, wecom.MaxWebhookText)},
 		Pacing:        pacing, Instance: cfg.Instance, Sleep: ro.Sleep, Now: now, Logger: log,
-		Journal: journal, Health: health,
+		Journal: journal, Health: health, Retired: retired,
 	})
 
 	srv, addr, err := serveHTTP(ctx, cfg.HTTP.Addr, db, up, health, log)
@@ -149,6 +164,24 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 	defer cancel()
 	_ = srv.Shutdown(sctx)
 	log.Info("chorus stopped; queued posts stay in Redis for the next start")
+	if cause := context.Cause(ctx); errors.Is(cause, wecom.ErrAuth) {
+		return cause
+	}
+	return err
+}
+
+// fatalAuth stops the whole run when its transport gives up because its credentials
+// were refused.
+type fatalAuth struct {
+	bot.Transport
+	stop context.CancelCauseFunc
+}
+
+func (f fatalAuth) Run(ctx context.Context, in bot.Inbound) error {
+	err := f.Transport.Run(ctx, in)
+	if errors.Is(err, wecom.ErrAuth) {
+		f.stop(err)
+	}
 	return err
 }
 

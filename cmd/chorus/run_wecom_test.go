@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A coordinator publishes in a WeCom group and three members claim: every message is
@@ -235,4 +237,28 @@ func TestRunWeComStoppedOthersKeepWorking(t *testing.T) {
 			t.Errorf("/readyz %d %v; want 503 with wecom down", r.Status, r.Transports)
 		}
 	})
+}
+
+// WeCom alone with its secret refused cannot serve anything, ever: after the transport
+// gives up (5 refused subscribes), chorus exits non-zero with one line naming the refusal,
+// instead of staying up and looking healthy.
+func TestRunWeComAloneRefusedSecretExits(t *testing.T) {
+	w, ro := wcSetup(t, wcOptions{Secret: "wrong"})
+	done := make(chan error, 1)
+	go func() { done <- runWith(t.Context(), []string{"--config", w.config}, w.env, ro) }()
+	select {
+	case err := <-done:
+		if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "subscribe refused") {
+			t.Errorf("runWith = %v; want one line saying the subscribe was refused", err)
+		}
+		var buf bytes.Buffer
+		if code := exitCode(err, &buf); code == 0 {
+			t.Errorf("exit code %d; want non-zero", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("chorus still running 30s after WeCom refused its secret")
+	}
+	if n := len(w.srv.Subscribes()); n != 5 {
+		t.Errorf("%d subscribes; want 5 refused, then none", n)
+	}
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,14 +18,28 @@ import (
 // Duration is a Go duration written as a string in YAML ("2h", "90m").
 type Duration time.Duration
 
-// UnmarshalYAML reads "2h".
+// UnmarshalYAML reads "2h". A value that is not a duration is a type error, so that
+// LoadConfig names its field and line like any other.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(strings.TrimSpace(n.Value))
-	if err != nil {
-		return fmt.Errorf("line %d: %q is not a duration like 90m or 2h", n.Line, n.Value)
+	if err != nil || n.Kind != yaml.ScalarNode {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q is not a duration like 90m or 2h", n.Line, n.Value)}}
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// durationText is d as people wrote it: "-5s".
+func durationText(d Duration) string { return time.Duration(d).String() }
+
+// configGroup is one entry of groups:.
+type configGroup struct {
+	Name        string `yaml:"name"`
+	Kind        string `yaml:"kind"`
+	Team        string `yaml:"team"`
+	Transport   string `yaml:"transport"`
+	WeComChatID string `yaml:"wecom_chat_id"`
+	Webhook     string `yaml:"webhook"`
 }
 
 // Config is config.yaml. Only cmd knows it; dispatch gets a dispatch.Community.
@@ -34,18 +50,11 @@ type Config struct {
 		Timezone string `yaml:"timezone"`
 		BotName  string `yaml:"bot_name"`
 	} `yaml:"community"`
-	Coordinators []string `yaml:"coordinators"`
-	Groups       []struct {
-		Name        string `yaml:"name"`
-		Kind        string `yaml:"kind"`
-		Team        string `yaml:"team"`
-		Transport   string `yaml:"transport"`
-		WeComChatID string `yaml:"wecom_chat_id"`
-		Webhook     string `yaml:"webhook"`
-	} `yaml:"groups"`
-	Units      []string `yaml:"units"`
-	Parties    []string `yaml:"parties"`
-	Categories []struct {
+	Coordinators []string      `yaml:"coordinators"`
+	Groups       []configGroup `yaml:"groups"`
+	Units        []string      `yaml:"units"`
+	Parties      []string      `yaml:"parties"`
+	Categories   []struct {
 		Name     string   `yaml:"name"`
 		Keywords []string `yaml:"keywords"`
 	} `yaml:"categories"`
@@ -101,21 +110,36 @@ type Config struct {
 }
 
 // LoadConfig reads path and applies the environment's overrides (getenv is os.Getenv
-// outside tests).
+// outside tests). Every mistake in the file — an empty file, a syntax error, an unknown
+// or misplaced key, a wrong type, a value that breaks a rule of configRules — is one
+// line naming the field and its line in the file.
 func LoadConfig(path string, getenv func(string) string) (*Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return nil, fmt.Errorf("config %s: %s", path, strings.TrimPrefix(firstLine(err.Error()), "yaml: "))
+	}
+	if len(root.Content) == 0 || (root.Content[0].Kind == yaml.ScalarNode && root.Content[0].Tag == "!!null") {
+		return nil, fmt.Errorf("config %s: the file is empty (start from the config.yaml in the repository)", path)
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("config %s: line %d: the file should be settings like community:, groups:, coordinators:", path, doc.Line)
+	}
+	l := indexLines(doc)
 	var c Config
-	// Defaults where zero is a meaningful setting are laid down before decoding, so that
-	// "jitter: 0s" in the file means no jitter.
-	c.WeChat.MinGap = Duration(time.Second)
-	c.WeChat.Jitter = Duration(500 * time.Millisecond)
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	c.presets()
+	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, fmt.Errorf("config %s: %s", path, firstLine(err.Error()))
+		}
+		return nil, fmt.Errorf("config %s: %s", path, l.say(decodeProblems(l, te.Errors)))
 	}
 	for env, dst := range map[string]*string{
 		"CHORUS_DATA_DIR":     &c.DataDir,
@@ -129,10 +153,31 @@ func LoadConfig(path string, getenv func(string) string) (*Config, error) {
 		}
 	}
 	c.defaults()
-	if err := c.validate(); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+	if ps := c.check(); len(ps) > 0 {
+		return nil, fmt.Errorf("config %s: %s", path, l.say(ps))
 	}
 	return &c, nil
+}
+
+// firstLine is s up to its first line break.
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// presets lays down the defaults of the settings where zero is a meaningful setting or a
+// mistake, before decoding: "jitter: 0s" in the file means no jitter, and "per_minute: 0"
+// is refused rather than quietly replaced.
+func (c *Config) presets() {
+	c.WeChat.MinGap = Duration(time.Second)
+	c.WeChat.Jitter = Duration(500 * time.Millisecond)
+	c.WeChat.PerMinute = 20
+	c.WeChat.MaxLen = 1500
+	c.WeCom.PerMinute = 30
+	c.WeCom.PerHour = 1000
+	c.WeCom.MaxLen = 20000
+	c.Webhook.PerMinute = 20
+	c.Webhook.MaxLen = 2000
 }
 
 func (c *Config) defaults() {
@@ -154,27 +199,6 @@ func (c *Config) defaults() {
 	if c.WeChat.HotLoginFile == "" {
 		c.WeChat.HotLoginFile = "wechat-hotlogin.json"
 	}
-	if c.WeChat.PerMinute == 0 {
-		c.WeChat.PerMinute = 20
-	}
-	if c.WeChat.MaxLen == 0 {
-		c.WeChat.MaxLen = 1500
-	}
-	if c.WeCom.PerMinute == 0 {
-		c.WeCom.PerMinute = 30
-	}
-	if c.WeCom.PerHour == 0 {
-		c.WeCom.PerHour = 1000
-	}
-	if c.WeCom.MaxLen == 0 {
-		c.WeCom.MaxLen = 20000
-	}
-	if c.Webhook.PerMinute == 0 {
-		c.Webhook.PerMinute = 20
-	}
-	if c.Webhook.MaxLen == 0 {
-		c.Webhook.MaxLen = 2000
-	}
 	if c.CatchUp == 0 {
 		c.CatchUp = Duration(2 * time.Hour)
 	}
@@ -185,70 +209,160 @@ func (c *Config) defaults() {
 	}
 }
 
-func (c *Config) validate() error {
-	var errs []error
-	if _, err := time.LoadLocation(c.Community.Timezone); err != nil {
-		errs = append(errs, fmt.Errorf("community.timezone: %w", err))
+// configRules are every check of a decoded config, one line each: the field and its
+// rule. To add a setting, add its field to Config and its rule here. Each problem names
+// the field; LoadConfig adds its line in the file.
+var configRules = []rule{
+	func(c *Config) []problem {
+		if _, err := time.LoadLocation(c.Community.Timezone); err != nil {
+			return oops("community.timezone", "%q is not a time zone like Asia/Shanghai", c.Community.Timezone)
+		}
+		return nil
+	},
+	checkCoordinators,
+	checkGroups,
+	checkNames("units", func(c *Config) []string { return c.Units }),
+	checkNames("parties", func(c *Config) []string { return c.Parties }),
+	notNegative("sla.dispatch", func(c *Config) Duration { return c.SLA.Dispatch }),
+	notNegative("sla.resolve", func(c *Config) Duration { return c.SLA.Resolve }),
+	notNegative("reminder_before", func(c *Config) Duration { return c.ReminderBefore }),
+	notNegative("catch_up", func(c *Config) Duration { return c.CatchUp }),
+	checkSchedule,
+	checkRosters,
+	atLeast("redis.db", 0, func(c *Config) int { return c.Redis.DB }),
+	notNegative("wechat.min_gap", func(c *Config) Duration { return c.WeChat.MinGap }),
+	notNegative("wechat.jitter", func(c *Config) Duration { return c.WeChat.Jitter }),
+	atLeast("wechat.per_minute", 1, func(c *Config) int { return c.WeChat.PerMinute }),
+	atLeast("wechat.max_len", 200, func(c *Config) int { return c.WeChat.MaxLen }),
+	notNegative("wecom.min_gap", func(c *Config) Duration { return c.WeCom.MinGap }),
+	atLeast("wecom.per_minute", 1, func(c *Config) int { return c.WeCom.PerMinute }),
+	atLeast("wecom.per_hour", 1, func(c *Config) int { return c.WeCom.PerHour }),
+	atLeast("wecom.max_len", 200, func(c *Config) int { return c.WeCom.MaxLen }),
+	atLeast("webhook.per_minute", 1, func(c *Config) int { return c.Webhook.PerMinute }),
+	inRange("webhook.max_len", 200, 2048, func(c *Config) int { return c.Webhook.MaxLen }),
+	atLeast("journal_max", 0, func(c *Config) int { return c.JournalMax }), // 0: the default, 10000
+}
+
+// check runs every rule.
+func (c *Config) check() []problem {
+	var ps []problem
+	for _, r := range configRules {
+		ps = append(ps, r(c)...)
 	}
+	return ps
+}
+
+func checkCoordinators(c *Config) []problem {
+	if len(c.Coordinators) == 0 {
+		return oops("coordinators", "at least one coordinator is needed (a WeChat nickname or WeCom userid)")
+	}
+	return checkNames("coordinators", func(c *Config) []string { return c.Coordinators })(c)
+}
+
+// checkNames is the rule "a list of names has no empty entry and none twice".
+func checkNames(field string, v func(c *Config) []string) rule {
+	return func(c *Config) []problem {
+		var ps []problem
+		seen := map[string]bool{}
+		for i, n := range v(c) {
+			f := fmt.Sprintf("%s[%d]", field, i)
+			switch {
+			case strings.TrimSpace(n) == "":
+				ps = append(ps, oops(f, "empty")...)
+			case seen[n]:
+				ps = append(ps, oops(f, "%q appears twice", n)...)
+			}
+			seen[n] = true
+		}
+		return ps
+	}
+}
+
+func checkGroups(c *Config) []problem {
 	if len(c.Groups) == 0 {
-		errs = append(errs, errors.New("groups: at least one group is needed"))
+		return oops("groups", "at least one group is needed")
 	}
+	var ps []problem
 	seen := map[string]bool{}
 	for i, g := range c.Groups {
-		if g.Name == "" {
-			errs = append(errs, fmt.Errorf("groups[%d].name: empty", i))
-		}
-		if seen[g.Name] {
-			errs = append(errs, fmt.Errorf("groups[%d].name: %q appears twice", i, g.Name))
+		f := fmt.Sprintf("groups[%d]", i)
+		switch {
+		case strings.TrimSpace(g.Name) == "":
+			ps = append(ps, oops(f+".name", "empty: the group's exact chat name")...)
+		case seen[g.Name]:
+			ps = append(ps, oops(f+".name", "%q appears twice", g.Name)...)
 		}
 		seen[g.Name] = true
 		switch dispatch.GroupKind(g.Kind) {
 		case dispatch.KindVolunteers:
 			if g.Team == "" {
-				errs = append(errs, fmt.Errorf("groups[%d] %q: a volunteers group needs a team", i, g.Name))
+				ps = append(ps, oops(f+".team", "a volunteers group needs a team")...)
 			}
 		case dispatch.KindResidents, dispatch.KindRoundtable, dispatch.KindCoordinators:
 		default:
-			errs = append(errs, fmt.Errorf("groups[%d].kind %q: one of volunteers, residents, roundtable, coordinators", i, g.Kind))
+			ps = append(ps, oops(f+".kind", "%q: one of volunteers, residents, roundtable, coordinators", g.Kind)...)
 		}
 		if g.Transport != "wechat" && g.Transport != "wecom" {
-			errs = append(errs, fmt.Errorf("groups[%d].transport %q: wechat or wecom", i, g.Transport))
+			ps = append(ps, oops(f+".transport", "%q: wechat or wecom", g.Transport)...)
 		}
 		if g.Transport == "wecom" && g.WeComChatID == "" {
-			errs = append(errs, fmt.Errorf("groups[%d] %q: a wecom group needs wecom_chat_id", i, g.Name))
+			ps = append(ps, oops(f+".wecom_chat_id", "a wecom group needs its chat id")...)
 		}
 	}
-	if c.JournalMax < 0 {
-		errs = append(errs, fmt.Errorf("journal_max %d: zero (the default, %d) or more", c.JournalMax, 10000))
-	}
+	return ps
+}
+
+func checkRosters(c *Config) []problem {
+	var ps []problem
 	for i, r := range c.Rosters {
-		if !seen[r.Group] {
-			errs = append(errs, fmt.Errorf("rosters[%d].group %q: not a configured group", i, r.Group))
+		f := fmt.Sprintf("rosters[%d]", i)
+		gi := slices.IndexFunc(c.Groups, func(g configGroup) bool { return g.Name == r.Group })
+		switch {
+		case gi < 0:
+			ps = append(ps, oops(f+".group", "%q is not a group in groups:", r.Group)...)
+		case c.Groups[gi].Team != r.Team:
+			ps = append(ps, oops(f+".team", "%q is not the team of group %q (%q)", r.Team, r.Group, c.Groups[gi].Team)...)
 		}
-		if r.PerDay <= 0 || len(r.Members) == 0 {
-			errs = append(errs, fmt.Errorf("rosters[%d] %q: needs members and per_day ≥ 1", i, r.Name))
+		if len(r.Members) == 0 {
+			ps = append(ps, oops(f+".members", "empty: the roster needs people")...)
+		}
+		if r.PerDay < 1 || r.PerDay > len(r.Members) {
+			ps = append(ps, oops(f+".per_day", "%d: between 1 and the number of members (%d)", r.PerDay, len(r.Members))...)
 		}
 	}
-	if _, err := c.jobs(); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
+	return ps
+}
+
+func checkSchedule(c *Config) []problem {
+	_, ps := c.parseJobs()
+	return ps
 }
 
 // jobs parses schedule: with cron's standard parser (minutes first, no seconds,
 // descriptors such as @daily allowed), filling the defaults for jobs not named.
 func (c *Config) jobs() ([]dispatch.Job, error) {
+	jobs, ps := c.parseJobs()
+	if len(ps) > 0 {
+		return nil, fmt.Errorf("%s: %s", ps[0].field, ps[0].what)
+	}
+	return jobs, nil
+}
+
+// parseJobs is jobs, saying what is wrong as problems.
+func (c *Config) parseJobs() ([]dispatch.Job, []problem) {
 	known := map[string]bool{}
 	var jobs []dispatch.Job
-	var errs []error
+	var ps []problem
 	loc, err := time.LoadLocation(c.Community.Timezone)
 	if err != nil {
-		return nil, nil // reported by validate
+		return nil, nil // a rule of its own
 	}
 	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	var names []string
 	for _, nd := range dispatch.JobNames() {
 		name, spec := nd[0], nd[1]
 		known[name] = true
+		names = append(names, name)
 		if v, ok := c.Schedule[name]; ok {
 			spec = v
 		}
@@ -257,17 +371,17 @@ func (c *Config) jobs() ([]dispatch.Job, error) {
 		}
 		s, err := parser.Parse("CRON_TZ=" + loc.String() + " " + spec)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("schedule.%s %q: %w", name, spec, err))
+			ps = append(ps, oops("schedule."+name, "%q is not a cron schedule like \"0 8 * * *\" or \"off\" (%v)", spec, err)...)
 			continue
 		}
 		jobs = append(jobs, dispatch.Job{Name: name, Schedule: s})
 	}
 	for name := range c.Schedule {
 		if !known[name] {
-			errs = append(errs, fmt.Errorf("schedule.%s: unknown job (daily, reminders, escalation, agenda, feedback)", name))
+			ps = append(ps, oops("schedule."+name, "unknown job (%s)", strings.Join(names, ", "))...)
 		}
 	}
-	return jobs, errors.Join(errs...)
+	return jobs, ps
 }
 
 // community builds the domain's view of the config.

@@ -81,8 +81,8 @@ func TestScheduleConfig(t *testing.T) {
 		schedule map[string]string
 		want     []string
 	}{
-		{map[string]string{"daily": "0 25 * * *"}, []string{`schedule.daily "0 25 * * *"`, "above maximum"}},
-		{map[string]string{"reminders": "every minute"}, []string{`schedule.reminders "every minute"`}},
+		{map[string]string{"daily": "0 25 * * *"}, []string{`schedule.daily: "0 25 * * *"`, "above maximum"}},
+		{map[string]string{"reminders": "every minute"}, []string{`schedule.reminders: "every minute"`}},
 		{map[string]string{"agenda": "0 9 * * 8"}, []string{`schedule.agenda`, "above maximum"}},
 		{map[string]string{"escalation": "*/5 * * *"}, []string{"schedule.escalation", "expected exactly 5 fields"}},
 		{map[string]string{"dayly": "0 8 * * *"}, []string{"schedule.dayly: unknown job"}},

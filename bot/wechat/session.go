@@ -253,7 +253,8 @@ func (s *session) onMessage(msg *openwechat.Message) {
 // inbound maps a text message from a configured group or a friend; ok is false for
 // everything to ignore: the bot's own messages, other groups, non-text messages.
 func (s *session) inbound(msg *openwechat.Message) (m dispatch.Message, ok bool) {
-	if msg.IsSendBySelf() || !msg.IsText() {
+	md, isMedia := mediaOf(msg) // wechat.go
+	if msg.IsSendBySelf() || !(msg.IsText() || isMedia) {
 		return m, false
 	}
 	log := s.t.log.With("msg_id", msg.MsgId)
@@ -301,6 +302,9 @@ func (s *session) inbound(msg *openwechat.Message) (m dispatch.Message, ok bool)
 	m.ID = msg.MsgId
 	m.Transport = Name
 	m.Text, m.MentionsBot = stripMention(msg.Content, botNames...)
+	if isMedia {
+		m.Text, m.Media = "", &md
+	}
 	m.MentionsBot = m.MentionsBot || msg.IsAt()
 	m.At = s.t.opts.Now()
 	return m, true

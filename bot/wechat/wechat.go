@@ -6,16 +6,22 @@ package wechat
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
+	"net/url"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/changzheng/chorus/bot"
 	"github.com/changzheng/chorus/dispatch"
+	"github.com/eatmoreapple/openwechat"
 	"github.com/mdp/qrterminal/v3"
 )
 
@@ -227,4 +233,106 @@ func mask(nick string) string {
 	}
 	r, _ := utf8.DecodeRuneInString(nick)
 	return string(r) + "*"
+}
+
+// mediaOf maps a picture, voice message or location to dispatch.Media; ok is false for
+// every other message. Pictures and voice carry only their MsgId: the bytes are fetched
+// (Fetch) only if dispatch decides to keep them.
+func mediaOf(msg *openwechat.Message) (dispatch.Media, bool) {
+	switch {
+	case msg.IsPicture():
+		return dispatch.Media{Kind: dispatch.MediaPhoto, Ref: msg.MsgId}, true
+	case msg.IsVoice():
+		return dispatch.Media{Kind: dispatch.MediaVoice, Ref: msg.MsgId}, true
+	case msg.IsLocation():
+		md := dispatch.Media{Kind: dispatch.MediaLocation, Place: locationLabel(msg.Content)}
+		md.Lat, md.Lng, _ = mapCoord(msg.Url)
+		return md, true
+	}
+	return dispatch.Media{}, false
+}
+
+// locationLabel is the place's name in a location message's Content:
+// "label:<br/>/cgi-bin/mmwebwx-bin/webwxgetpubliclinkimg?…pictype=location" (in a group,
+// openwechat has already cut the sender's "@user:<br/>" and joined the rest, so the
+// separator may be gone).
+func locationLabel(content string) string {
+	label, _, ok := strings.Cut(content, ":<br/>")
+	if !ok {
+		label, _, _ = strings.Cut(content, "/cgi-bin/")
+	}
+	label = strings.TrimSpace(html.UnescapeString(label))
+	label = strings.TrimSuffix(label, ":")
+	if utf8.RuneCountInString(label) > 60 {
+		label = string([]rune(label)[:60])
+	}
+	return label
+}
+
+// mapCoord reads the latitude and longitude of a Tencent map link, the Url of a WeChat
+// location: "…/uri/v1/geocoder?coord=45.596712,84.889213" (or a marker link with
+// "marker=coord:lat,lng;title:…"). openwechat has no parser for it.
+func mapCoord(raw string) (lat, lng float64, ok bool) {
+	u, err := url.Parse(html.UnescapeString(raw))
+	if err != nil {
+		return 0, 0, false
+	}
+	// By hand, not u.Query(): a marker link's ";" makes net/url drop the pair.
+	var c string
+	for _, pair := range strings.Split(u.RawQuery, "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		v, err := url.QueryUnescape(v)
+		if err != nil {
+			continue
+		}
+		switch k {
+		case "coord":
+			c = v
+		case "marker":
+			for _, part := range strings.Split(v, ";") {
+				if xy, found := strings.CutPrefix(part, "coord:"); found && c == "" {
+					c = xy
+				}
+			}
+		}
+	}
+	a, b, found := strings.Cut(c, ",")
+	if !found {
+		return 0, 0, false
+	}
+	lat, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	lng, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lng < -180 || lng > 180 || math.IsNaN(lat) || math.IsNaN(lng) {
+		return 0, 0, false
+	}
+	return lat, lng, true
+}
+
+// Fetch downloads a picture or voice message of the current session by its MsgId, the
+// way openwechat's GetPicture and GetVoice do (webwxgetmsgimg, webwxgetvoice with the
+// session's skey), but under ctx. It implements media.Fetcher.
+func (t *Transport) Fetch(ctx context.Context, m dispatch.Media) (io.ReadCloser, error) {
+	s := t.session()
+	if s == nil || s.ended() {
+		return nil, fmt.Errorf("wechat: fetch media: not logged in: %w", bot.ErrUnavailable)
+	}
+	msg := &openwechat.Message{MsgId: m.Ref}
+	var resp *http.Response
+	var err error
+	switch m.Kind {
+	case dispatch.MediaPhoto:
+		resp, err = s.bot.Caller.Client.WebWxGetMsgImg(ctx, msg, s.loginInfo)
+	case dispatch.MediaVoice:
+		resp, err = s.bot.Caller.Client.WebWxGetVoice(ctx, msg, s.loginInfo)
+	default:
+		return nil, fmt.Errorf("wechat: fetch media: nothing to fetch for a %s", m.Kind)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("wechat: fetch %s: %w", m.Kind, stripNetworkErr(err))
+	}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
+		_ = resp.Body.Close()
+		return nil, fmt.Errorf("wechat: fetch %s: HTTP %d", m.Kind, resp.StatusCode)
+	}
+	return resp.Body, nil
 }

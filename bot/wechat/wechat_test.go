@@ -146,9 +146,10 @@ func TestScanLoginAndInbound(t *testing.T) {
 		t.Errorf("Name() = %q; want wechat", h.tr.Name())
 	}
 
-	// Ignored: another group, a non-text message, the bot's own echo.
+	// Ignored: another group, a non-media non-text message (a sticker), the bot's own echo.
 	srv.Say(other, "路人", "接 12")
-	srv.SayImage(orange, "雷胜")
+	srv.SayImage(other, "路人")
+	srv.SaySticker(orange, "雷胜")
 	if err := h.tr.Send(t.Context(), dispatch.Post{Chat: dispatch.Chat{Group: orange}, Text: "早上好"}); err != nil {
 		t.Fatalf("Send: %v", err)
 	}

@@ -75,6 +75,7 @@ type Msg struct {
 	Status       int
 	CreateTime   int64
 	Url          string
+	SubMsgType   int `json:",omitempty"`
 }
 
 // Server is a running fake. Its methods are safe for concurrent use.
@@ -102,6 +103,7 @@ type Server struct {
 	failN     int
 	failRet   int
 	lastBatch []Msg
+	media     map[string]*medium // by MsgId (media.go)
 }
 
 type pendingLogin struct {
@@ -166,6 +168,7 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 		logins:   map[string]*pendingLogin{},
 		tickets:  map[string]bool{},
 		sessions: map[string]*session{},
+		media:    map[string]*medium{},
 	}
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.ts.URL
@@ -258,6 +261,13 @@ func (s *Server) SayPrivate(nick, text string) string {
 
 func (s *Server) sayGroup(group, nick string, msgType int, content string) string {
 	s.tb.Helper()
+	return s.sayGroupMsg(group, nick, Msg{MsgType: msgType}, content)
+}
+
+// sayGroupMsg delivers m from nick in group, filling in the addresses and the group
+// form of Content.
+func (s *Server) sayGroupMsg(group, nick string, m Msg, content string) string {
+	s.tb.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g := s.group(group)
@@ -268,12 +278,9 @@ func (s *Server) sayGroup(group, nick string, msgType int, content string) strin
 		s.tb.Fatalf("wechattest: %q is not in group %q", nick, group)
 	}
 	ss := s.currentLocked()
-	return s.enqueueLocked(ss, Msg{
-		FromUserName: ss.name(groupKey(group)),
-		ToUserName:   ss.name(selfKey()),
-		MsgType:      msgType,
-		Content:      ss.name(personKey(nick)) + ":<br/>" + content,
-	})
+	m.FromUserName, m.ToUserName = ss.name(groupKey(group)), ss.name(selfKey())
+	m.Content = ss.name(personKey(nick)) + ":<br/>" + content
+	return s.enqueueLocked(ss, m)
 }
 
 // Redeliver delivers the last batch webwxsync returned again, with the same MsgIds.
@@ -541,6 +548,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.sendMsg(w, r)
 	case strings.HasSuffix(p, "/webwxlogout"):
 		s.logout(w, r)
+	case strings.HasSuffix(p, "/webwxgetmsgimg"), strings.HasSuffix(p, "/webwxgetvoice"):
+		s.download(w, r) // media.go
 	default:
 		http.NotFound(w, r)
 	}

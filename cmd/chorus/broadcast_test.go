@@ -70,7 +70,7 @@ func TestBroadcastPaced(t *testing.T) {
 	db := storetest.Open(t)
 	start := time.Date(2026, 12, 2, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 	clock := console.NewClock(start)
-	svc, err := newService(cfg, db, clock.Now, nil)
+	svc, err := newService(cfg, db, clock.Now, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,6 +107,16 @@ type Config struct {
 	HTTP struct {
 		Addr string `yaml:"addr"`
 	} `yaml:"http"`
+	Reports struct {
+		AttachWithin Duration `yaml:"attach_within"`
+	} `yaml:"reports"`
+	Media struct {
+		MaxFileMB    int      `yaml:"max_file_mb"`
+		MaxReportMB  int      `yaml:"max_report_mb"`
+		MaxDayMB     int      `yaml:"max_day_mb"`
+		Retention    Duration `yaml:"retention"`
+		SpeechToText []string `yaml:"speech_to_text"`
+	} `yaml:"media"`
 }
 
 // LoadConfig reads path and applies the environment's overrides (getenv is os.Getenv
@@ -178,6 +188,7 @@ func (c *Config) presets() {
 	c.WeCom.MaxLen = 20000
 	c.Webhook.PerMinute = 20
 	c.Webhook.MaxLen = 2000
+	c.Media.MaxFileMB, c.Media.MaxReportMB, c.Media.MaxDayMB = 10, 50, 100
 }
 
 func (c *Config) defaults() {
@@ -240,7 +251,12 @@ var configRules = []rule{
 	atLeast("wecom.max_len", 200, func(c *Config) int { return c.WeCom.MaxLen }),
 	atLeast("webhook.per_minute", 1, func(c *Config) int { return c.Webhook.PerMinute }),
 	inRange("webhook.max_len", 200, 2048, func(c *Config) int { return c.Webhook.MaxLen }),
-	atLeast("journal_max", 0, func(c *Config) int { return c.JournalMax }), // 0: the default, 10000
+	atLeast("journal_max", 0, func(c *Config) int { return c.JournalMax }),                           // 0: the default, 10000
+	notNegative("reports.attach_within", func(c *Config) Duration { return c.Reports.AttachWithin }), // 0: the default, 10m
+	notNegative("media.retention", func(c *Config) Duration { return c.Media.Retention }),            // 0: keep
+	atLeast("media.max_file_mb", 1, func(c *Config) int { return c.Media.MaxFileMB }),
+	atLeast("media.max_report_mb", 1, func(c *Config) int { return c.Media.MaxReportMB }),
+	atLeast("media.max_day_mb", 1, func(c *Config) int { return c.Media.MaxDayMB }),
 }
 
 // check runs every rule.
@@ -395,6 +411,8 @@ func (c *Config) community() (dispatch.Community, error) {
 		Coordinators: c.Coordinators, Units: c.Units,
 		DispatchSLA: time.Duration(c.SLA.Dispatch), ResolveSLA: time.Duration(c.SLA.Resolve),
 		ReminderBefore: time.Duration(c.ReminderBefore),
+		AttachWithin:   time.Duration(c.Reports.AttachWithin),
+		MediaLimits:    dispatch.MediaLimits{PerReport: int64(c.Media.MaxReportMB) << 20, PerDay: int64(c.Media.MaxDayMB) << 20},
 	}
 	for _, g := range c.Groups {
 		com.Groups = append(com.Groups, dispatch.Group{Name: g.Name, Kind: dispatch.GroupKind(g.Kind), Team: g.Team,

@@ -59,7 +59,11 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		return err
 	}
 	defer closeDB()
-	svc, err := newService(cfg, db, now, log)
+	saver, err := newMediaSaver(cfg, log)
+	if err != nil {
+		return err
+	}
+	svc, err := newService(cfg, db, now, log, saver)
 	if err != nil {
 		return err
 	}
@@ -103,6 +107,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 			Logger: log, Sleep: ro.Sleep, Now: now,
 		})
 		transports = append(transports, wt)
+		saver.Fetchers["wechat"] = wt
 		up["wechat"] = wt.LoggedIn
 		pacing["wechat"] = bot.Pacing{Gap: time.Duration(cfg.WeChat.MinGap), Jitter: time.Duration(cfg.WeChat.Jitter),
 			PerMinute: cfg.WeChat.PerMinute, MaxLen: cfg.WeChat.MaxLen}

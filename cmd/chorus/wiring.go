@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/changzheng/chorus/bot"
 	"github.com/changzheng/chorus/bot/console"
+	"github.com/changzheng/chorus/bot/media"
 	"github.com/changzheng/chorus/dispatch"
 	"github.com/changzheng/chorus/store"
 )
@@ -68,8 +70,23 @@ func quietMaint() *maintnotifications.Config {
 	return &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 }
 
-// newService builds the dispatch service for cfg on db with the given clock.
-func newService(cfg *Config, db *store.DB, now func() time.Time, log *slog.Logger) (*dispatch.Service, error) {
+// newMediaSaver keeps photos and recordings under data_dir/media; the transports add
+// their fetchers once they are built.
+func newMediaSaver(cfg *Config, log *slog.Logger) (*media.Saver, error) {
+	ms, err := media.New(filepath.Join(cfg.DataDir, "media"), media.Options{MaxFile: int64(cfg.Media.MaxFileMB) << 20})
+	if err != nil {
+		return nil, fmt.Errorf("data_dir: %w", err)
+	}
+	sv := &media.Saver{Store: ms, Fetchers: map[string]media.Fetcher{}, Logger: log}
+	if stt := cfg.Media.SpeechToText; len(stt) > 0 {
+		sv.Transcriber = media.Command{Path: stt[0], Args: stt[1:]}
+	}
+	return sv, nil
+}
+
+// newService builds the dispatch service for cfg on db with the given clock; ms keeps
+// media (nil: none, as in the console).
+func newService(cfg *Config, db *store.DB, now func() time.Time, log *slog.Logger, ms dispatch.MediaSaver) (*dispatch.Service, error) {
 	com, err := cfg.community()
 	if err != nil {
 		return nil, err
@@ -78,7 +95,7 @@ func newService(cfg *Config, db *store.DB, now func() time.Time, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	return dispatch.New(com, db, dispatch.Options{Now: now, Logger: log, Jobs: jobs, CatchUp: time.Duration(cfg.CatchUp)}), nil
+	return dispatch.New(com, db, dispatch.Options{Now: now, Logger: log, Jobs: jobs, CatchUp: time.Duration(cfg.CatchUp), Media: ms}), nil
 }
 
 type consoleFlags struct {
@@ -122,7 +139,7 @@ func consoleSession(ctx context.Context, f consoleFlags, env Env, in io.Reader, 
 	defer closeDB()
 	log := newLogger(env.Stderr, slog.LevelWarn)
 	clock := console.NewClock(start)
-	svc, err := newService(cfg, db, clock.Now, log)
+	svc, err := newService(cfg, db, clock.Now, log, nil)
 	if err != nil {
 		return err
 	}

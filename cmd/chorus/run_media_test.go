@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/changzheng/chorus/bot/media/mediatest"
+	"github.com/changzheng/chorus/bot/wechat/wechattest"
+)
+
+// mediaWorld is a world whose config keeps files up to 1 MB, with residents in the
+// residents' group and 老周 as the bot's friend.
+func mediaWorld(t *testing.T) *world {
+	t.Helper()
+	w := mustWorld(t, wechattest.Config{EchoSends: true, Friends: []string{"老周"}, Groups: []wechattest.Group{
+		{Name: orangeGroup, Members: []wechattest.Member{{Nick: coordinator}, {Nick: "雷胜"}}},
+		{Name: residentsGroup, Members: []wechattest.Member{{Nick: "居民甲"}, {Nick: "居民乙"}}},
+	}})
+	f, err := os.OpenFile(w.config, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("media:\n  max_file_mb: 1\n"); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// mustSentWith waits for a message to the fake, after the first from, containing want,
+// and returns how many messages the fake has then.
+func (w *world) mustSentWith(from int, want string) int {
+	w.t.Helper()
+	var n int
+	w.eventually("a message containing "+want, func() bool {
+		got := w.fake.Sent()
+		n = len(got)
+		return from <= len(got) && slices.ContainsFunc(got[from:], func(s wechattest.Sent) bool { return strings.Contains(s.Text, want) })
+	})
+	return n
+}
+
+// keptFiles reads every file under data_dir/media.
+func (w *world) keptFiles() [][]byte {
+	w.t.Helper()
+	var out [][]byte
+	_ = filepath.WalkDir(filepath.Join(w.dir, "media"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			out = append(out, b)
+		}
+		return nil
+	})
+	return out
+}
+
+// A resident's report with a location and two photos (one fetched after a failure), an
+// oversized photo refused, a photo with no report ignored, a volunteer's after-photo, and
+// a voice-only report in a private chat — through chorus run, openwechat and the fake's
+// downloads; the files on disk are the photos without their metadata.
+func TestRunWeChatMedia(t *testing.T) {
+	w := mediaWorld(t)
+	w.mustRun()
+	w.fake.ConfirmLogin()
+	w.mustInits(1)
+
+	// A photo in a group with no report: chat, nothing fetched.
+	stray, _ := mediatest.JPEG(t, 9)
+	strayID := w.fake.SayPicture(residentsGroup, "居民乙", stray)
+
+	w.fake.SayLocation(residentsGroup, "居民甲", "克拉玛依市长征社区5号楼", 45.596712, 84.889213)
+	w.fake.Say(residentsGroup, "居民甲", "报事 楼道灯坏了，晚上看不见路")
+	n := w.mustSentWith(0, "已受理 R1（设施维修，克拉玛依市长征社区5号楼）")
+
+	p1, clean1 := mediatest.JPEG(t, 1)
+	id1 := w.fake.SayPicture(residentsGroup, "居民甲", p1)
+	w.fake.FailDownloads(id1, 1)
+	n = w.mustSentWith(n, "已收到照片，附在 R1")
+	p2, clean2 := mediatest.JPEG(t, 2)
+	w.fake.SayPicture(residentsGroup, "居民甲", p2)
+	n = w.mustSentWith(n, "已收到照片，附在 R1")
+	if got := w.fake.Downloads(id1); got != 2 {
+		t.Errorf("downloads of a photo that failed once: %d; want 2", got)
+	}
+
+	big := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, make([]byte, 1<<20+10)...)
+	w.fake.SayPicture(residentsGroup, "居民甲", big)
+	n = w.mustSentWith(n, "照片太大了")
+
+	// 雷胜's team is sent; after 完成 his photo is an after-photo.
+	w.fake.Say(orangeGroup, coordinator, "派单 R1 橙色 3天")
+	n = w.mustSentWith(n, "回复「接 1」认领")
+	w.fake.Say(orangeGroup, "雷胜", "接 1")
+	n = w.mustSentWith(n, "已认领 #1")
+	w.fake.Say(orangeGroup, "雷胜", "完成 1 1小时")
+	n = w.mustSentWith(n, "#1 已完成")
+	p3, clean3 := mediatest.JPEG(t, 3)
+	w.fake.SayPicture(orangeGroup, "雷胜", p3)
+	n = w.mustSentWith(n, "已收到照片，附在 R1")
+	w.fake.Say(orangeGroup, coordinator, "进度 R1")
+	n = w.mustSentWith(n, "照片 3 张（1 张办结后）")
+
+	// Voice only, in a private chat: kept, the resident is asked for text, which files it.
+	voice := mediatest.MP3(5)
+	w.fake.SayVoice("", "老周", voice)
+	n = w.mustSentWith(n, "收到语音。请用文字说一下问题和地点，方便我们派单")
+	w.fake.SayPrivate("老周", "12栋门口垃圾三天没人清运")
+	w.mustSentWith(n, "已附：语音 1 条")
+
+	if got := w.fake.Downloads(strayID); got != 0 {
+		t.Errorf("a photo with no report was downloaded %d times; want 0", got)
+	}
+	for _, s := range w.fake.Sent() {
+		if s.Group == residentsGroup && strings.Contains(s.Text, "老周") {
+			t.Errorf("residents' group got %q", s.Text)
+		}
+	}
+	files := w.keptFiles()
+	for _, want := range [][]byte{clean1, clean2, clean3, voice} {
+		if !slices.ContainsFunc(files, func(b []byte) bool { return bytes.Equal(b, want) }) {
+			t.Errorf("no kept file equals a %d-byte medium sent (without its metadata)", len(want))
+		}
+	}
+	if len(files) != 4 {
+		t.Errorf("%d files kept; want 4", len(files))
+	}
+	for _, b := range files {
+		if bytes.Contains(b, []byte("GPS")) {
+			t.Errorf("a kept file holds GPS metadata")
+		}
+	}
+	r, err := w.db.Report(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Lat != 45.596712 || r.Lng != 84.889213 || r.Photos != 3 || r.AfterPhotos != 1 {
+		t.Errorf("R1: %v,%v, %d photos (%d after); want the location's coordinates, 3 (1)", r.Lat, r.Lng, r.Photos, r.AfterPhotos)
+	}
+}

@@ -46,6 +46,7 @@ const (
 	argID                     // a task or report id follows ("接 12", "接12")
 	argText                   // free text follows after a separator ("发布 …", "报事 …"): "投诉有用吗" is chat
 	argOptText                // nothing, or text after a separator ("报到", "报到 新疆油田公司")
+	argRequest                // as argText, but a plain request needs no separator ("报事3号楼灯坏了")
 )
 
 type alias struct {
@@ -69,8 +70,8 @@ func aliases() []alias {
 		{"帮助", VerbHelp, argNone}, {"help", VerbHelp, argNone}, {"?", VerbHelp, argNone},
 		{"登记", VerbRegister, argText},
 		{"设为协调员", VerbPromote, argText},
-		{"报事", VerbFileReport, argText}, {"反映", VerbFileReport, argText}, {"报修", VerbFileReport, argText},
-		{"投诉", VerbFileReport, argText}, {"求助", VerbFileReport, argText},
+		{"报事", VerbFileReport, argRequest}, {"反映", VerbFileReport, argRequest}, {"报修", VerbFileReport, argRequest},
+		{"投诉", VerbFileReport, argRequest}, {"求助", VerbFileReport, argRequest},
 		{"进度", VerbProgress, argID}, {"查询", VerbProgress, argID},
 		{"派单", VerbDispatch, argID},
 		{"办结", VerbResolve, argID},
@@ -94,8 +95,12 @@ type Publish struct{ Text string }
 // Claim takes a place on a task.
 type Claim struct{ Task int64 }
 
-// Release gives a place back.
-type Release struct{ Task int64 }
+// Release gives a place back; Reason is what followed the id ("退 1 家里有事"), shown to
+// the task's group.
+type Release struct {
+	Task   int64
+	Reason string
+}
 
 // Complete records service hours; Hours is zero when the task's duration applies.
 type Complete struct {
@@ -110,8 +115,12 @@ type Assign struct {
 	Nick string
 }
 
-// CancelTask cancels a task.
-type CancelTask struct{ Task int64 }
+// CancelTask cancels a task; Reason is what followed the id ("取消任务 1 大风"), shown to
+// everyone who had claimed it.
+type CancelTask struct {
+	Task   int64
+	Reason string
+}
 
 // ListTasks lists the open tasks of this group's team.
 type ListTasks struct{}
@@ -216,7 +225,11 @@ const maxCommandRunes = 500
 // Parse recognises a command at the start of text. It returns ok=false for ordinary chat,
 // which is never answered. For a command with missing or malformed arguments it returns
 // ok=true and a *Refusal that shows the right form.
+//
+// Invisible characters (see StripInvisible) are removed first, wherever they are, so they
+// can neither hide a verb nor reach a stored title, name or report.
 func Parse(text, botName string) (cmd Command, ok bool, err error) {
+	text = StripInvisible(text)
 	t := stripLead(Normalize(text), botName)
 	a, rest, found := matchVerb(t)
 	if !found {
@@ -228,9 +241,9 @@ func Parse(text, botName string) (cmd Command, ok bool, err error) {
 	if utf8.RuneCountInString(rest) > maxCommandRunes {
 		return nil, true, refuse(replyTooLong)
 	}
-	rest = strings.TrimSpace(strings.TrimLeft(rest, " :,，：、"))
+	rest = strings.TrimSpace(strings.TrimLeftFunc(rest, isSep))
 	raw, rawOK := rawRest(text, botName, a.word)
-	if rawOK && (a.args == argText || a.args == argOptText) {
+	if rawOK && (a.args == argText || a.args == argOptText || a.args == argRequest) {
 		// Free text is kept as typed (full-width commas, line breaks): only the verb and
 		// ids need normalising.
 		rest = raw
@@ -257,6 +270,12 @@ func withRawNote(cmd Command, raw string) Command {
 		return c
 	case Rate:
 		c.Note = tail
+		return c
+	case Release:
+		c.Reason = tail
+		return c
+	case CancelTask:
+		c.Reason = tail
 		return c
 	case Complete:
 		if c.Note != "" && tail != "" {
@@ -314,7 +333,7 @@ func matchVerb(t string) (alias, string, bool) {
 
 // isSep reports whether r separates a verb from its arguments.
 func isSep(r rune) bool {
-	return unicode.IsSpace(r) || strings.ContainsRune(":,，：、\u2005", r)
+	return unicode.IsSpace(r) || strings.ContainsRune(":,，：、;；\u2005", r)
 }
 
 // trailing is punctuation people add after a bare verb ("任务？", "统计。").
@@ -339,6 +358,8 @@ func accepts(k argKind, rest string) bool {
 		return unicode.IsDigit(r) || r == '#' || r == 'R' || r == 'r'
 	case argText, argOptText:
 		return strings.Trim(rest, trailing) == "" || isSep(r)
+	case argRequest:
+		return strings.Trim(rest, trailing) == "" || isSep(r) || isRequest(rest)
 	}
 	return false
 }
@@ -353,17 +374,19 @@ func build(a alias, rest string) (Command, error) {
 		}
 		return Publish{Text: rest}, nil
 	case VerbClaim, VerbRelease, VerbCancelTask:
+		// Words after the id are a note or a reason ("接1号 谢谢", "退 1 家里有事"); a
+		// second number ("接 12 13") is not, since that person meant two tasks.
 		id, tail, ok := leadingID(rest, false)
-		if !ok || tail != "" {
+		if !ok || startsWithID(tail) {
 			return nil, refuse(formatFor(v))
 		}
 		switch v {
 		case VerbClaim:
 			return Claim{Task: id}, nil
 		case VerbRelease:
-			return Release{Task: id}, nil
+			return Release{Task: id, Reason: tail}, nil
 		}
-		return CancelTask{Task: id}, nil
+		return CancelTask{Task: id, Reason: tail}, nil
 	case VerbComplete:
 		id, tail, ok := leadingID(rest, false)
 		if !ok {
@@ -404,8 +427,9 @@ func build(a alias, rest string) (Command, error) {
 		}
 		return FileReport{Text: rest}, nil
 	case VerbProgress, VerbAgenda:
+		// "进度 R1 怎么还没人来": the words after the id ask the same thing.
 		id, tail, ok := leadingID(rest, true)
-		if !ok || tail != "" {
+		if !ok || startsWithID(tail) {
 			return nil, refuse(formatFor(v))
 		}
 		if v == VerbProgress {
@@ -506,7 +530,14 @@ func leadingID(s string, report bool) (int64, string, bool) {
 			return 0, "", false
 		}
 	}
-	return id, strings.TrimSpace(strings.Trim(tail, trailing+":,，：、")), true
+	return id, strings.TrimSpace(strings.TrimFunc(strings.Trim(tail, trailing), isSep)), true
+}
+
+// startsWithID reports whether s begins with another id ("12", "#12", "R3").
+func startsWithID(s string) bool {
+	s = strings.TrimLeft(s, "#RrＲｒ")
+	r, _ := utf8.DecodeRuneInString(s)
+	return isDigit(r)
 }
 
 // trimNick reads "@雷胜" (with or without the @ and WeChat's \u2005 after it).
@@ -536,4 +567,83 @@ func isName(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// invisible reports whether r is a character that shows nothing: zero-width spaces and
+// joiners, the BOM, direction marks and overrides, soft hyphens, NUL and other control
+// characters (line breaks and tabs excepted). Copy-paste and some input methods put them
+// into text; an override stored in a title would show it reversed in every listing.
+func invisible(r rune) bool {
+	switch r {
+	case '\n', '\r', '\t':
+		return false
+	case utf8.RuneError:
+		return false // invalid bytes are kept and fail to parse as anything
+	}
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Cc, r) ||
+		(r >= 0xFE00 && r <= 0xFE0F) || r == 0x115F || r == 0x1160 || r == 0x3164 || r == 0xFFA0
+}
+
+// StripInvisible returns s without its invisible characters (see invisible).
+func StripInvisible(s string) string {
+	if strings.IndexFunc(s, invisible) < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if !invisible(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// chatOpeners are words that, right after a report verb with no separator, make the
+// message talk about reporting rather than report: 投诉有用吗, 求助了吗, 反映过好几次了,
+// 报修电话是多少, 求助大家. Longest first where one begins another.
+var chatOpeners = []string{
+	"了", "过", "的", "吗", "呢", "吧", "啊", "呀", "么", "嘛", "完", "好", "得", "着", "到",
+	"一下", "下", "什么", "啥", "怎么", "怎样", "如何", "哪", "谁", "几", "有用", "没用", "有没有", "无门", "不了", "不成",
+	"电话", "热线", "平台", "渠道", "方式", "流程", "箱", "信", "人", "者", "成功", "一次", "大家", "各位",
+	"群", "很", "太", "也", "都", "还", "就", "给", "是", "不是", "这", "那", "他", "她", "你",
+}
+
+// questionEnds end a message that asks rather than reports (投诉物业有用吗).
+const questionEnds = "吗嘛呢么?？"
+
+// isRequest reports whether rest, written straight after a report verb with no separator,
+// is plainly a request (报事3号楼2单元楼道灯坏了, 求助我家老人摔倒了, 报修7号楼暖气不热) and
+// not chat about reporting (投诉有用吗, 求助了吗). It must not begin with a chat word, and
+// must name a place or a problem the categories know; a question counts only with a
+// numbered place (报修3号楼暖气怎么还不热？).
+func isRequest(rest string) bool {
+	rest = strings.TrimSpace(rest)
+	r, _ := utf8.DecodeRuneInString(rest)
+	if !unicode.Is(unicode.Han, r) && !isDigit(r) && !isChineseNumeral(r) {
+		return false
+	}
+	for _, w := range chatOpeners {
+		if strings.HasPrefix(rest, w) {
+			return false
+		}
+	}
+	if meaningful(rest) < 4 {
+		return false
+	}
+	for _, w := range []string{"有用", "没用", "管用", "有没有用"} {
+		if strings.Contains(rest, w) {
+			return false // 投诉3号楼的事有用吗
+		}
+	}
+	place := ExtractPlace(rest)
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(rest, " 。.!！~～"))
+	if strings.ContainsRune(questionEnds, last) {
+		return place != "" && strings.IndexFunc(place, isDigit) >= 0
+	}
+	if place != "" {
+		return true
+	}
+	cats := DefaultCategories()
+	return Classify(rest, cats) != cats[len(cats)-1].Name
 }

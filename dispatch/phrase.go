@@ -18,12 +18,16 @@ import (
 // Normalize returns s with full-width ASCII (U+FF01..U+FF5E) turned into half-width, the
 // ideographic space U+3000 into a space, and every run of white space (including new lines
 // and the U+2005 WeChat puts after an @-mention) collapsed into one space, trimmed at both
-// ends. Other characters are left as they are.
+// ends. Invisible characters (see StripInvisible) are dropped. Other characters are left
+// as they are.
 func Normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
 	for _, r := range s {
+		if invisible(r) {
+			continue
+		}
 		r = fold(r)
 		if unicode.IsSpace(r) {
 			space = b.Len() > 0

@@ -25,12 +25,16 @@ type TaskSpec struct {
 	Need     int
 }
 
+// partSeparators turns the punctuation people put between 发布's parts into spaces.
+var partSeparators = strings.NewReplacer("，", " ", ",", " ", "、", " ", "；", " ", ";", " ", "。", " ")
+
 // ParseTaskSpec reads a task's title, time, place, headcount and duration from 发布's text:
 // the first word left after the time, headcount and hours are taken out is the title, the
 // rest the place.
 func ParseTaskSpec(text string, now time.Time, loc *time.Location) (TaskSpec, error) {
 	spec := TaskSpec{Need: 1, Duration: time.Hour}
-	rest := " " + text + " "
+	// ，、； separate the parts as spaces do: 发放宣传材料，明天上午9点，社区门口，需要3人.
+	rest := " " + partSeparators.Replace(text) + " "
 	if when, phrase, ok := ParseWhen(rest, now, loc); ok {
 		if !when.After(now) {
 			return spec, refuse(fmt.Sprintf(replyPastTime, FormatWhen(when, now, loc)))
@@ -232,7 +236,16 @@ func (s *Service) release(ctx context.Context, t *turn, c Release) ([]Post, erro
 	case ReleaseWaiting:
 		return []Post{t.reply(fmt.Sprintf(replyLeftWaiting, c.Task))}, nil
 	}
-	posts := []Post{t.reply(fmt.Sprintf(replyReleased, c.Task))}
+	reason := ""
+	if c.Reason != "" {
+		reason = fmt.Sprintf(replyReason, c.Reason)
+	}
+	posts := []Post{t.reply(fmt.Sprintf(replyReleased, c.Task) + reason)}
+	if res.Task.Group != "" && res.Task.Group != t.m.Chat.Group {
+		// Said elsewhere (a private chat): the task's group still hears who left and why.
+		posts = append(posts, Post{Chat: Chat{Group: res.Task.Group},
+			Text: fmt.Sprintf(replyReleasedNotice, t.me.Nick, res.Task.ID, res.Task.Title, reason) + s.placesLeft(res.Task)})
+	}
 	if res.Promoted.ID != "" {
 		posts = append(posts, Post{
 			Chat:     Chat{Group: res.Task.Group},
@@ -297,7 +310,11 @@ func (s *Service) cancelTask(ctx context.Context, t *turn, c CancelTask) ([]Post
 	if err != nil {
 		return nil, fmt.Errorf("cancel task %d: %w", c.Task, err)
 	}
-	posts := []Post{t.reply(fmt.Sprintf(replyCancelled, task.ID, task.Title))}
+	reason := ""
+	if c.Reason != "" {
+		reason = fmt.Sprintf(replyReason, c.Reason)
+	}
+	posts := []Post{t.reply(fmt.Sprintf(replyCancelled, task.ID, task.Title) + reason)}
 	if len(task.Queue) > 0 {
 		var nicks []string
 		for _, p := range task.Queue {
@@ -305,7 +322,7 @@ func (s *Service) cancelTask(ctx context.Context, t *turn, c CancelTask) ([]Post
 		}
 		posts = append(posts, Post{
 			Chat:     Chat{Group: task.Group},
-			Text:     fmt.Sprintf(replyCancelNotice, task.ID, s.taskBrief(task, t.now)),
+			Text:     fmt.Sprintf(replyCancelNotice, task.ID, s.taskBrief(task, t.now), reason),
 			Mentions: nicks,
 		})
 	}

@@ -25,8 +25,19 @@ type Queue interface {
 	Finish(ctx context.Context, op, raw string, envs []dispatch.Envelope) error
 	// Take moves the next envelope of a transport into this instance's in-flight list.
 	Take(ctx context.Context, transport, instance string, block time.Duration) (dispatch.Envelope, bool, error)
-	// Delivered retires an in-flight envelope and logs the delivery.
-	Delivered(ctx context.Context, transport, instance string, e dispatch.Envelope, d dispatch.Delivery) error
+	// Delivered retires an in-flight envelope, and the envelopes also merged into the same
+	// post, in one step, and logs the delivery.
+	Delivered(ctx context.Context, transport, instance string, e dispatch.Envelope, d dispatch.Delivery, also ...dispatch.Envelope) error
+	// Requeue gives a taken envelope back to the head of its outbox list.
+	Requeue(ctx context.Context, transport, instance string, e dispatch.Envelope) error
+	// Waiting reports whether an answer to a person waits in a transport's outbox.
+	Waiting(ctx context.Context, transport string) (bool, error)
+	// Gather moves the answers want accepts, among the first window of a transport's
+	// answers, into this instance's in-flight list, and returns them in outbox order.
+	Gather(ctx context.Context, transport, instance string, window int, want func(dispatch.Envelope) bool) ([]dispatch.Envelope, error)
+	// Reserve reserves now for a post of account to chat within l and returns 0, or
+	// returns how long to wait; the budget is shared by every process on the account.
+	Reserve(ctx context.Context, account, chat string, now time.Time, l dispatch.Limits) (time.Duration, error)
 	// Recover returns this instance's in-flight envelopes to the head of the outbox.
 	Recover(ctx context.Context, transport, instance string) (int, error)
 	// Rescue moves the envelopes want accepts, among the first window of a transport's
@@ -246,19 +257,15 @@ func (b *Bot) route(p dispatch.Post) string {
 }
 
 // envelopes wraps posts for the outbox, splitting long texts per the route's limit.
+// One slot's scheduled posts to one chat become one post where the route merges.
 func (b *Bot) envelopes(op string, posts []dispatch.Post) []dispatch.Envelope {
 	now := b.opts.Now()
+	posts = mergeSlots(posts, func(p dispatch.Post) bool { return b.opts.Pacing[b.route(p)].Merge })
 	var out []dispatch.Envelope
 	n := 0
 	for _, p := range posts {
 		route := b.route(p)
-		limit := b.opts.Pacing[route].MaxLen
-		for i, part := range Split(p.Text, limit) {
-			q := p
-			q.Text = part
-			if i > 0 {
-				q.Mentions, q.ReplyTo = nil, "" // mention once, answer once
-			}
+		for _, q := range splitPost(p, b.opts.Pacing[route].MaxLen) {
 			n++
 			out = append(out, dispatch.Envelope{ID: fmt.Sprintf("%s#%d", op, n), Transport: route, Post: q, Queued: now})
 		}
@@ -376,7 +383,7 @@ func (b *Bot) sendLoop(ctx context.Context, t Transport) {
 	} else if n > 0 {
 		b.log.InfoContext(ctx, "re-queued posts in flight at the last stop", "transport", t.Name(), "count", n)
 	}
-	w := &worker{route: NewPacer(b.opts.Pacing[t.Name()]), hooks: map[string]*Pacer{}}
+	w := &worker{pacing: b.opts.Pacing[t.Name()], hooks: map[string]*Pacer{}}
 	for ctx.Err() == nil {
 		// Rescued posts whose webhook failed are in flight already, and were queued before
 		// anything still in the outbox: they go next, through t or (t down) the webhook.
@@ -411,12 +418,13 @@ func (b *Bot) sendLoop(ctx context.Context, t Transport) {
 	}
 }
 
-// worker is one sender worker's state: its transport's pacer, one pacer per webhook URL,
-// and the rescued posts it holds in flight because their webhook failed (see rescue).
+// worker is one sender worker's state: its transport's pacing (the budget itself is in
+// Redis), one pacer per webhook URL, and the rescued posts it holds in flight because
+// their webhook failed (see rescue).
 type worker struct {
-	route *Pacer
-	hooks map[string]*Pacer
-	held  []*flight
+	pacing Pacing
+	hooks  map[string]*Pacer
+	held   []*flight
 }
 
 // flight is an envelope in this instance's in-flight list and how far its delivery got.
@@ -424,6 +432,26 @@ type flight struct {
 	e         dispatch.Envelope
 	tries     int // sends tried, by either route
 	hookParts int // parts already delivered by the webhook, so a retry does not repeat them
+	// also are answers to the same chat merged into this post, in flight with it and
+	// retired with it. They are gathered each time the budget lets the post go, so the
+	// answers queued during a wait or a retry's backoff join it.
+	also []dispatch.Envelope
+	// jitter drawn for this post's account gap and chat gap, once, so that asking the
+	// budget again after a wait asks for the same gaps.
+	jitterA, jitterC time.Duration
+	jittered         bool
+}
+
+// post is what goes out for f: its own post, or the answers merged into one.
+func (f *flight) post() dispatch.Post {
+	if len(f.also) == 0 {
+		return f.e.Post
+	}
+	posts := []dispatch.Post{f.e.Post}
+	for _, e := range f.also {
+		posts = append(posts, e.Post)
+	}
+	return mergeAnswers(posts)
 }
 
 // webhook is the fallback URL for posts to p's group, or "" when it has none.
@@ -435,6 +463,7 @@ func (b *Bot) webhook(p dispatch.Post) string {
 }
 
 // pace sleeps until a post to c is due at the pace of q (nil: no pacing) and records it.
+// It paces the webhook fallback, per URL, in this process.
 func (b *Bot) pace(ctx context.Context, q *Pacer, c dispatch.Chat) error {
 	if q == nil {
 		return nil
@@ -458,16 +487,13 @@ func (b *Bot) deliver(ctx context.Context, t Transport, f *flight, w *worker) er
 	backoff := time.Second
 	for {
 		f.tries++
-		var routePacer *Pacer
-		if w != nil {
-			routePacer = w.route
-		}
-		if err := b.pace(ctx, routePacer, e.Post.Chat); err != nil {
+		if yielded, err := b.budget(ctx, t, f, w); err != nil || yielded {
 			return err
 		}
+		b.gather(ctx, t, f, w)
 		// Once started, a send and its retirement are finished even when ctx ends.
 		sctx, cancel := graceful(ctx, stopGrace)
-		err := t.Send(sctx, e.Post)
+		err := t.Send(sctx, f.post())
 		down := errors.Is(err, ErrUnavailable)
 		route := t.Name()
 		if down && e.Post.Scheduled {
@@ -480,13 +506,13 @@ func (b *Bot) deliver(ctx context.Context, t Transport, f *flight, w *worker) er
 		switch {
 		case err == nil:
 			// Record, then log: once the line is out, the delivery log (/readyz) has it.
-			err = b.retire(sctx, t.Name(), e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: f.tries})
+			err = b.retire(sctx, t.Name(), e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: f.tries}, f.also...)
 			cancel()
-			b.log.InfoContext(ctx, "post delivered", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "tries", f.tries)
+			b.log.InfoContext(ctx, "post delivered", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "tries", f.tries, "answers", 1+len(f.also))
 			return err
 		case errors.Is(err, ErrRejected):
 			b.log.ErrorContext(ctx, "post rejected, dropped", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "err", err)
-			err = b.retire(sctx, t.Name(), e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: "rejected", At: b.opts.Now(), Tries: f.tries})
+			err = b.retire(sctx, t.Name(), e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: "rejected", At: b.opts.Now(), Tries: f.tries}, f.also...)
 			cancel()
 			return err
 		}
@@ -503,6 +529,86 @@ func (b *Bot) deliver(ctx context.Context, t Transport, f *flight, w *worker) er
 		}
 		backoff = min(2*backoff, 5*time.Minute)
 	}
+}
+
+// yieldStep is how often a scheduled post waiting for the budget looks for answers that
+// should go first; an answer waits at most this long behind a broadcast.
+const yieldStep = 250 * time.Millisecond
+
+// budget waits until t's account may post f's post, and reserves that moment in the
+// budget in Redis (shared by every process on the account, and kept across restarts).
+// A scheduled post yields: when an answer to a person is queued while it waits, it goes
+// back to the head of the scheduled posts and budget reports true. A transport without
+// pacing (the console) has no budget.
+func (b *Bot) budget(ctx context.Context, t Transport, f *flight, w *worker) (bool, error) {
+	if w == nil || !w.pacing.durable() {
+		return false, nil
+	}
+	if !f.jittered {
+		f.jitterA, f.jitterC, f.jittered = jitter(w.pacing.Jitter), jitter(w.pacing.Jitter), true
+	}
+	l := w.pacing.limits(f.jitterA, f.jitterC)
+	chat := chatKey(f.e.Post.Chat)
+	for {
+		wait, err := b.q.Reserve(ctx, t.Name(), chat, b.opts.Now(), l)
+		if err != nil {
+			// Sending without the budget could burst; wait for Redis instead.
+			b.log.ErrorContext(ctx, "sending budget unavailable; the post waits", "transport", t.Name(), "id", f.e.ID, "err", err)
+			wait = time.Second
+		} else if wait <= 0 {
+			return false, nil
+		}
+		if !f.e.Post.Scheduled {
+			if err := b.opts.Sleep(ctx, wait); err != nil {
+				return false, err
+			}
+			continue
+		}
+		if err := b.opts.Sleep(ctx, min(wait, yieldStep)); err != nil {
+			return false, err
+		}
+		if waiting, err := b.q.Waiting(ctx, t.Name()); err == nil && waiting {
+			if err := b.q.Requeue(ctx, t.Name(), b.opts.Instance, f.e); err != nil {
+				b.log.ErrorContext(ctx, "scheduled post cannot yield to an answer", "transport", t.Name(), "id", f.e.ID, "err", err)
+				continue
+			}
+			return true, nil
+		}
+	}
+}
+
+// gatherWindow bounds how far into the answers a merge looks.
+const gatherWindow = 200
+
+// gather moves the answers to f's chat queued behind it into flight with it, as many
+// as fit in one post of the transport's MaxLen (so a merged post splits between people,
+// never inside one's answer): they go out merged into f's post. It runs right before each
+// try, after the budget let the post go, so the answers that arrived during the wait
+// join it; an answer alone is never held back to wait for others.
+func (b *Bot) gather(ctx context.Context, t Transport, f *flight, w *worker) {
+	if w == nil || !w.pacing.Merge || f.e.Post.Scheduled {
+		return
+	}
+	size, full := postSize(f.e.Post), false
+	for _, e := range f.also {
+		size += postSize(e.Post)
+	}
+	chat := chatKey(f.e.Post.Chat)
+	also, err := b.q.Gather(ctx, t.Name(), b.opts.Instance, gatherWindow, func(e dispatch.Envelope) bool {
+		if full || e.Post.Scheduled || chatKey(e.Post.Chat) != chat {
+			return false
+		}
+		if n := postSize(e.Post); w.pacing.MaxLen > 0 && size+n > w.pacing.MaxLen+1 {
+			full = true // the rest wait for the next post, in order
+			return false
+		}
+		size += postSize(e.Post)
+		return true
+	})
+	if err != nil {
+		b.log.ErrorContext(ctx, "merge answers", "transport", t.Name(), "id", f.e.ID, "err", err)
+	}
+	f.also = append(f.also, also...)
 }
 
 // rescueWindow bounds how far into a transport's outbox a rescue looks for posts.
@@ -589,13 +695,9 @@ func (b *Bot) fallback(ctx context.Context, url string, p dispatch.Post, w *work
 			w.hooks[url] = hp
 		}
 	}
-	parts := Split(p.Text, b.opts.WebhookPacing.MaxLen)
+	parts := splitPost(p, b.opts.WebhookPacing.MaxLen)
 	for i := *done; i < len(parts); i++ {
-		q := p
-		q.Text = parts[i]
-		if i > 0 {
-			q.Mentions = nil // mention once
-		}
+		q := parts[i]
 		if err := b.pace(ctx, hp, p.Chat); err != nil {
 			return err
 		}

@@ -258,7 +258,10 @@ func (f *fixture) bot(t *testing.T, opts bot.Options) *bot.Bot {
 	if opts.Fallback == nil {
 		opts.Fallback = f.hook
 	}
-	opts.Now, opts.Sleep = f.clock.Now, f.clock.Sleep
+	opts.Now = f.clock.Now
+	if opts.Sleep == nil {
+		opts.Sleep = f.clock.Sleep
+	}
 	opts.TickEvery = 24 * time.Hour
 	opts.Logger = slog.New(slog.NewTextHandler(f.logs, nil))
 	return bot.New(f.svc, f.db, opts)

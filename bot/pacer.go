@@ -21,6 +21,84 @@ type Pacing struct {
 	PerHour int
 	// MaxLen splits longer texts at line breaks; zero means no splitting.
 	MaxLen int
+	// AccountGap is the least time between any two posts of the account, whatever the
+	// chat, plus up to Jitter; zero means none. It is what keeps a broadcast from
+	// bursting: the per-minute cap alone lets a whole minute's posts out at once.
+	AccountGap time.Duration
+	// Margin widens every per-minute, per-hour and per-day window, so that the service,
+	// which counts from when each post reaches it, never sees post N+1 inside the window
+	// even when a send takes long; zero means none.
+	Margin time.Duration
+	// ChatPerMinute, ChatPerHour and ChatPerDay cap the posts to one chat (WeCom counts
+	// per conversation); zero means no cap.
+	ChatPerMinute, ChatPerHour, ChatPerDay int
+	// Merge makes answers to one chat that wait together one post, and one slot's
+	// scheduled posts to one chat one post; false sends each as it was made.
+	Merge bool
+}
+
+// ChannelRule is what one chat service is known to allow a bot account. Config may pace
+// slower than its row, never faster; what config does not set comes from here. Zero
+// means the service states no such limit.
+type ChannelRule struct {
+	// PerMinute and PerHour cap the account's posts, whatever the chat.
+	PerMinute, PerHour int
+	// ChatPerMinute, ChatPerHour and ChatPerDay cap the posts to one conversation.
+	ChatPerMinute, ChatPerHour, ChatPerDay int
+	// Margin is added to every window: a pacing decision made just before a send still
+	// has to hold when the service counts, so post N+1 must not reach it inside the window.
+	Margin time.Duration
+	// ActiveWindow is how long after a conversation's last inbound message the robot may
+	// still push to it; zero means no such rule is known.
+	ActiveWindow time.Duration
+}
+
+// Rule is the row of the channel rule table for a channel ("wechat", "wecom",
+// "webhook"); an unknown channel has no limits.
+func Rule(channel string) ChannelRule {
+	switch channel {
+	case "wechat":
+		// The web protocol is unofficial and Tencent publishes no figures. Sending too
+		// fast is refused (ret 1205, "发送消息过于频繁") and, repeated, restricts the
+		// account; about one post a second for one sender is reported safe, bursts of 60
+		// or more are refused (../shared/notes/wechat-web-protocol.md). Hence 20 a minute,
+		// and the account gap and jitter from config.
+		return ChannelRule{PerMinute: 20}
+	case "wecom":
+		// WeCom smart robot (智能机器人), long connection, as documented by WeCom and
+		// read in its official SDK @wecom/aibot-node-sdk 1.0.7
+		// (../shared/notes/wecom-long-connection.md): about 30 messages a minute and
+		// 1,000 an hour per conversation, replies and pushes together; over it the ack is
+		// 45009 "api freq out of limit". The notes name no daily cap and no
+		// recent-activity window for pushes (aibot_send_msg), so both stay zero here
+		// until a documented figure exists; a conversation that refuses a push answers
+		// with an error ack, and the outbox's retry and rejection rules apply. The 2 s
+		// margin covers a send that takes long and clocks that differ by a second.
+		return ChannelRule{ChatPerMinute: 30, ChatPerHour: 1000, Margin: 2 * time.Second}
+	case "webhook":
+		// WeCom message-push webhook (消息推送): 20 messages a minute per webhook.
+		return ChannelRule{ChatPerMinute: 20, Margin: 2 * time.Second}
+	}
+	return ChannelRule{}
+}
+
+// durable reports whether p limits anything the shared budget in Redis must track.
+func (p Pacing) durable() bool {
+	return p.Gap > 0 || p.AccountGap > 0 || p.PerMinute > 0 || p.PerHour > 0 ||
+		p.ChatPerMinute > 0 || p.ChatPerHour > 0 || p.ChatPerDay > 0
+}
+
+// limits is p for one post whose gaps drew the jitters ja (account) and jc (chat).
+func (p Pacing) limits(ja, jc time.Duration) dispatch.Limits {
+	l := dispatch.Limits{Margin: p.Margin, PerMinute: p.PerMinute, PerHour: p.PerHour,
+		ChatPerMinute: p.ChatPerMinute, ChatPerHour: p.ChatPerHour, ChatPerDay: p.ChatPerDay}
+	if p.AccountGap > 0 {
+		l.AccountGap = p.AccountGap + ja
+	}
+	if p.Gap > 0 {
+		l.ChatGap = p.Gap + jc
+	}
+	return l
 }
 
 // Pacer decides how long to wait before the next post. It holds no clock: callers pass
@@ -40,6 +118,14 @@ func NewPacer(p Pacing) *Pacer {
 		}
 		return rand.N(d)
 	}}
+}
+
+// jitter is a random duration in [0, d).
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d)
 }
 
 func chatKey(c dispatch.Chat) string {

@@ -33,6 +33,9 @@ type Retirement struct {
 	ID        string            `json:"id"`
 	Raw       string            `json:"raw"`
 	Delivery  dispatch.Delivery `json:"delivery"`
+	// Also are the envelopes (exactly as taken) of the answers merged into the same post,
+	// retired with it.
+	Also []string `json:"also,omitempty"`
 }
 
 type retiredLine struct {
@@ -144,12 +147,16 @@ func (r *Retired) Close() error {
 // record and a Retired file is configured, the retirement is kept on disk and replayed
 // (replayRetired) before this transport's outbox is recovered or read again, so the post
 // is not sent twice; the error is then nil.
-func (b *Bot) retire(ctx context.Context, t string, e dispatch.Envelope, d dispatch.Delivery) error {
-	err := b.q.Delivered(ctx, t, b.opts.Instance, e, d)
+// The envelopes also went out merged into e's post and are retired with it.
+func (b *Bot) retire(ctx context.Context, t string, e dispatch.Envelope, d dispatch.Delivery, also ...dispatch.Envelope) error {
+	err := b.q.Delivered(ctx, t, b.opts.Instance, e, d, also...)
 	if err == nil || b.opts.Retired == nil {
 		return err
 	}
 	x := Retirement{Transport: t, Instance: b.opts.Instance, ID: e.ID, Raw: e.Raw, Delivery: d}
+	for _, a := range also {
+		x.Also = append(x.Also, a.Raw)
+	}
 	if jerr := b.opts.Retired.Add(x); jerr != nil {
 		return errors.Join(err, jerr)
 	}
@@ -165,7 +172,11 @@ func (b *Bot) replayRetired(ctx context.Context, t string) bool {
 	}
 	for _, x := range b.opts.Retired.Pending(t) {
 		e := dispatch.Envelope{ID: x.ID, Transport: x.Transport, Raw: x.Raw}
-		if err := b.q.Delivered(ctx, x.Transport, x.Instance, e, x.Delivery); err != nil {
+		var also []dispatch.Envelope
+		for _, raw := range x.Also {
+			also = append(also, dispatch.Envelope{Transport: x.Transport, Raw: raw})
+		}
+		if err := b.q.Delivered(ctx, x.Transport, x.Instance, e, x.Delivery, also...); err != nil {
 			if ctx.Err() == nil {
 				b.redisErr(ctx, "replay kept retirement", err, "transport", t, "id", x.ID)
 			}

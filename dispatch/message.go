@@ -2,7 +2,10 @@
 // scheduled jobs, the chat grammar, and every reply. It imports only the standard library.
 package dispatch
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Chat is an address a message came from or a post goes to: a configured group, or a
 // private chat with one person through one transport.
@@ -70,4 +73,39 @@ type Post struct {
 	Scheduled bool `json:"scheduled,omitempty"`
 	// At is the scheduled slot a job's post belongs to; zero for replies.
 	At time.Time `json:"at,omitzero"`
+	// Lines, when set, make the post several posts merged into one (answers to several
+	// people, or one slot's scheduled posts to a group): each line mentions its own people
+	// before its own text, so each person still reads their own outcome. Text is then
+	// unused, and Mentions lists everyone mentioned, for channels that notify by a list.
+	Lines []Line `json:"lines,omitempty"`
+}
+
+// Line is one part of a merged post: its text and the people it is addressed to.
+type Line struct {
+	Mentions []string `json:"mentions,omitempty"`
+	Text     string   `json:"text"`
+}
+
+// Compose writes the post's content for a transport, with each mention as mention(name)
+// renders it: the mentions before the text, or for a merged post each line's mentions
+// before that line's text.
+func (p Post) Compose(mention func(name string) string) string {
+	var b strings.Builder
+	if len(p.Lines) == 0 {
+		for _, m := range p.Mentions {
+			b.WriteString(mention(m))
+		}
+		b.WriteString(p.Text)
+		return b.String()
+	}
+	for i, l := range p.Lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for _, m := range l.Mentions {
+			b.WriteString(mention(m))
+		}
+		b.WriteString(l.Text)
+	}
+	return b.String()
 }

@@ -74,3 +74,19 @@ type OpStore interface {
 	// after a crash finds its own change applied, and is answered as the first time.
 	Applied(ctx context.Context, op string) (bool, error)
 }
+
+// Limits is the sending budget one post must fit, as the sender asks the store to reserve
+// it (see store.DB.Reserve). Gaps already include this post's jitter. Zero means no limit.
+type Limits struct {
+	// AccountGap is the least time between any two posts of the account.
+	AccountGap time.Duration
+	// ChatGap is the least time between two posts to the same chat.
+	ChatGap time.Duration
+	// Margin widens every window, so that the service, whose clock starts when the post
+	// arrives, never sees post N+1 inside it.
+	Margin time.Duration
+	// PerMinute and PerHour cap the account's posts in any minute and hour.
+	PerMinute, PerHour int
+	// ChatPerMinute, ChatPerHour and ChatPerDay cap the posts to one chat.
+	ChatPerMinute, ChatPerHour, ChatPerDay int
+}

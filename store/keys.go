@@ -13,7 +13,8 @@ import "strings"
 //	mrecent:<member>:<chat>  mpend:<member>:<chat>  mday:<member>:<day>   media (lua/media*.lua)
 //	rstat:<month> rdur:<month> mstat:<month> mcount:<month> mrank:<month> checkin:<month>
 //	duty:<roster>:<day>[:prev] duty:<roster>:last leave:<day>
-//	op:<op> seen:<transport>:<id> inbox outbox:<transport> inflight:<transport>:<instance>
+//	op:<op> seen:<transport>:<id> inbox outbox:<transport>[:later] inflight:<transport>:<instance>
+//	pace:<account> pace:<account>:c:<chat>   send times (sorted sets by ms)
 //	sentlog slot:<job>:<unix> mark:<job> probe
 type keys struct {
 	prefix string // "chorus:{<community>}:"
@@ -42,6 +43,13 @@ func (k keys) inbox() string        { return k.prefix + "inbox" }
 func (k keys) probe() string        { return k.prefix + "probe" }
 func (k keys) outbox(transport string) string {
 	return k.prefix + "outbox:" + transport
+}
+func (k keys) outboxLater(transport string) string {
+	return k.prefix + "outbox:" + transport + ":later"
+}
+func (k keys) pace(account string) string { return k.prefix + "pace:" + account }
+func (k keys) paceChat(account, chat string) string {
+	return k.prefix + "pace:" + account + ":c:" + chat
 }
 func (k keys) inflight(transport, instance string) string {
 	return k.prefix + "inflight:" + transport + ":" + instance

@@ -60,7 +60,7 @@ func (db *DB) Finish(ctx context.Context, op, raw string, envs []dispatch.Envelo
 		if err != nil {
 			return fmt.Errorf("store: finish %s: %w", op, err)
 		}
-		args = append(args, e.Transport, string(b))
+		args = append(args, lane(e), string(b))
 	}
 	if _, err := db.runKeys(ctx, db.scripts.finish, []string{db.keys.out(op)}, args...); err != nil {
 		return fmt.Errorf("store: finish %s: %w", op, err)
@@ -68,22 +68,40 @@ func (db *DB) Finish(ctx context.Context, op, raw string, envs []dispatch.Envelo
 	return nil
 }
 
-// Take moves the oldest envelope of a transport's outbox to this instance's in-flight
-// list, blocking up to block (0: not at all). It reports false when none came.
+// lane is the outbox list an envelope waits in, after "outbox:": answers to people in the
+// transport's own list, scheduled posts and broadcasts in "<transport>:later", so that
+// Take serves answers first.
+func lane(e dispatch.Envelope) string {
+	if e.Post.Scheduled {
+		return e.Transport + ":later"
+	}
+	return e.Transport
+}
+
+// Take moves the next envelope of a transport's outbox to this instance's in-flight list:
+// the oldest answer to a person, else the oldest scheduled post. It blocks up to block
+// (0: not at all) for an answer; a scheduled post queued meanwhile is picked up by the
+// next call, at most block later. It reports false when none came.
 func (db *DB) Take(ctx context.Context, transport, instance string, block time.Duration) (dispatch.Envelope, bool, error) {
 	src, dst := db.keys.outbox(transport), db.keys.inflight(transport, instance)
-	var raw string
-	var err error
-	if block > 0 {
-		raw, err = db.rdb.BLMove(ctx, src, dst, "LEFT", "RIGHT", block).Result()
-	} else {
-		raw, err = db.rdb.LMove(ctx, src, dst, "LEFT", "RIGHT").Result()
-	}
-	if errors.Is(err, redis.Nil) {
-		return dispatch.Envelope{}, false, nil
-	}
+	v, err := db.runKeys(ctx, db.scripts.take, []string{src, db.keys.outboxLater(transport), dst})
 	if err != nil {
 		return dispatch.Envelope{}, false, fmt.Errorf("store: take from outbox %s: %w", transport, err)
+	}
+	raw, ok := v.(string)
+	if !ok && block > 0 {
+		// A blocking read on the answers: the worker wakes as soon as one is queued.
+		raw, err = db.rdb.BLMove(ctx, src, dst, "LEFT", "RIGHT", block).Result()
+		if errors.Is(err, redis.Nil) {
+			return dispatch.Envelope{}, false, nil
+		}
+		if err != nil {
+			return dispatch.Envelope{}, false, fmt.Errorf("store: take from outbox %s: %w", transport, err)
+		}
+		ok = true
+	}
+	if !ok {
+		return dispatch.Envelope{}, false, nil
 	}
 	var e dispatch.Envelope
 	if err := json.Unmarshal([]byte(raw), &e); err != nil {
@@ -95,50 +113,94 @@ func (db *DB) Take(ctx context.Context, transport, instance string, block time.D
 	return e, true, nil
 }
 
-// Delivered retires an envelope taken by Take and logs the delivery. It is idempotent:
-// retiring an envelope again (a retirement replayed after an outage) logs nothing more,
-// and removes it from the outbox if Recover had put it back there.
-func (db *DB) Delivered(ctx context.Context, transport, instance string, e dispatch.Envelope, d dispatch.Delivery) error {
+// Requeue gives an envelope taken by Take back to the head of its outbox list: a
+// scheduled post waiting for the budget yields to an answer queued meanwhile.
+func (db *DB) Requeue(ctx context.Context, transport, instance string, e dispatch.Envelope) error {
+	dst := db.keys.outbox(transport)
+	if e.Post.Scheduled {
+		dst = db.keys.outboxLater(transport)
+	}
+	if _, err := db.runKeys(ctx, db.scripts.requeue, []string{db.keys.inflight(transport, instance), dst}, e.Raw); err != nil {
+		return fmt.Errorf("store: requeue %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// Waiting reports whether an answer to a person waits in a transport's outbox.
+func (db *DB) Waiting(ctx context.Context, transport string) (bool, error) {
+	n, err := db.rdb.LLen(ctx, db.keys.outbox(transport)).Result()
+	if err != nil {
+		return false, fmt.Errorf("store: outbox length %s: %w", transport, err)
+	}
+	return n > 0, nil
+}
+
+// Delivered retires an envelope taken by Take and logs the delivery. The envelopes in
+// also went out in the same post (answers merged into it): they are retired in the same
+// step, so after a crash either all of them are sent again, merged again, or none. It is
+// idempotent: retiring an envelope again (a retirement replayed after an outage) logs
+// nothing more, and removes it from the outbox if Recover had put it back there.
+func (db *DB) Delivered(ctx context.Context, transport, instance string, e dispatch.Envelope, d dispatch.Delivery, also ...dispatch.Envelope) error {
 	rec, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("store: delivered %s: %w", e.ID, err)
 	}
-	if _, err := db.runKeys(ctx, db.scripts.sent, []string{db.keys.inflight(transport, instance), db.keys.outbox(transport)}, e.Raw, string(rec), sentLogLen); err != nil {
+	args := []any{e.Raw, string(rec), sentLogLen}
+	for _, a := range also {
+		args = append(args, a.Raw)
+	}
+	keys := []string{db.keys.inflight(transport, instance), db.keys.outbox(transport), db.keys.outboxLater(transport)}
+	if _, err := db.runKeys(ctx, db.scripts.sent, keys, args...); err != nil {
 		return fmt.Errorf("store: delivered %s: %w", e.ID, err)
 	}
 	return nil
 }
 
 // Recover puts what this instance had in flight when it stopped back at the head of the
-// outbox, in order, and reports how many.
+// outbox, in order (answers to the answers list, scheduled posts to theirs), and reports
+// how many.
 func (db *DB) Recover(ctx context.Context, transport, instance string) (int, error) {
-	src, dst := db.keys.inflight(transport, instance), db.keys.outbox(transport)
-	n := 0
-	for {
-		err := db.rdb.LMove(ctx, src, dst, "RIGHT", "LEFT").Err()
-		if errors.Is(err, redis.Nil) {
-			return n, nil
-		}
-		if err != nil {
-			return n, fmt.Errorf("store: recover in-flight %s: %w", transport, err)
-		}
-		n++
+	v, err := db.runKeys(ctx, db.scripts.recover, []string{db.keys.inflight(transport, instance),
+		db.keys.outbox(transport), db.keys.outboxLater(transport)})
+	if err != nil {
+		return 0, fmt.Errorf("store: recover in-flight %s: %w", transport, err)
 	}
+	return int(num(v)), nil
 }
 
 // Rescue moves the envelopes that want accepts, among the first window of a transport's
-// outbox, into this instance's in-flight list, past the posts ahead of them, and returns
-// those it moved in outbox order; Delivered retires them and Recover puts them back at the
-// head of the outbox. Each envelope is moved atomically: when another process takes or
-// rescues it first, this call skips it, so every envelope has one owner.
+// scheduled posts, into this instance's in-flight list, past the posts ahead of them, and
+// returns those it moved in outbox order; Delivered retires them and Recover puts them back
+// at the head of the outbox. Each envelope is moved atomically: when another process takes
+// or rescues it first, this call skips it, so every envelope has one owner.
 func (db *DB) Rescue(ctx context.Context, transport, instance string, window int, want func(dispatch.Envelope) bool) ([]dispatch.Envelope, error) {
+	out, err := db.pick(ctx, db.keys.outboxLater(transport), db.keys.inflight(transport, instance), window, want)
+	if err != nil {
+		return nil, fmt.Errorf("store: rescue from outbox %s: %w", transport, err)
+	}
+	return out, nil
+}
+
+// Gather moves the answers that want accepts, among the first window of a transport's
+// answers, into this instance's in-flight list and returns them in outbox order: the
+// answers to one chat that go out merged into one post. Each is moved by one caller
+// only, as in Rescue.
+func (db *DB) Gather(ctx context.Context, transport, instance string, window int, want func(dispatch.Envelope) bool) ([]dispatch.Envelope, error) {
+	out, err := db.pick(ctx, db.keys.outbox(transport), db.keys.inflight(transport, instance), window, want)
+	if err != nil {
+		return nil, fmt.Errorf("store: gather answers from outbox %s: %w", transport, err)
+	}
+	return out, nil
+}
+
+// pick moves the envelopes want accepts, among the first window of list src, to dst.
+func (db *DB) pick(ctx context.Context, src, dst string, window int, want func(dispatch.Envelope) bool) ([]dispatch.Envelope, error) {
 	if window <= 0 {
 		return nil, nil
 	}
-	src, dst := db.keys.outbox(transport), db.keys.inflight(transport, instance)
 	raws, err := db.rdb.LRange(ctx, src, 0, int64(window)-1).Result()
 	if err != nil {
-		return nil, fmt.Errorf("store: rescue from outbox %s: %w", transport, err)
+		return nil, err
 	}
 	var picked []dispatch.Envelope
 	var args []any
@@ -156,7 +218,7 @@ func (db *DB) Rescue(ctx context.Context, transport, instance string, window int
 	}
 	v, err := db.runKeys(ctx, db.scripts.rescue, []string{src, dst}, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: rescue from outbox %s: %w", transport, err)
+		return nil, err
 	}
 	moved := list(v)
 	var out []dispatch.Envelope
@@ -168,11 +230,15 @@ func (db *DB) Rescue(ctx context.Context, transport, instance string, window int
 	return out, nil
 }
 
-// Queued reports how many posts wait in a transport's outbox.
+// Queued reports how many posts wait in a transport's outbox (answers and scheduled).
 func (db *DB) Queued(ctx context.Context, transport string) (int64, error) {
-	n, err := db.rdb.LLen(ctx, db.keys.outbox(transport)).Result()
-	if err != nil {
-		return 0, fmt.Errorf("store: outbox length %s: %w", transport, err)
+	var n int64
+	for _, k := range []string{db.keys.outbox(transport), db.keys.outboxLater(transport)} {
+		m, err := db.rdb.LLen(ctx, k).Result()
+		if err != nil {
+			return 0, fmt.Errorf("store: outbox length %s: %w", transport, err)
+		}
+		n += m
 	}
 	return n, nil
 }

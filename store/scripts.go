@@ -13,6 +13,7 @@ type scripts struct {
 	figures, checkin, duty, leave, month             *redis.Script
 	accept, finish, sent, mark, rescue               *redis.Script
 	mediaAttach, media                               *redis.Script
+	take, requeue, recover, pace                     *redis.Script
 }
 
 func loadScripts() scripts {
@@ -26,6 +27,7 @@ func loadScripts() scripts {
 		figures: s("figures"), checkin: s("checkin"), duty: s("duty"), leave: s("leave"), month: s("month"),
 		accept: s("accept"), finish: s("finish"), sent: s("sent"), mark: s("mark"), rescue: s("rescue"),
 		mediaAttach: s("media_attach"), media: s("media"),
+		take: s("take"), requeue: s("requeue"), recover: s("recover"), pace: s("pace"),
 	}
 }
 
@@ -33,7 +35,8 @@ func (s scripts) all() []*redis.Script {
 	return []*redis.Script{s.publish, s.claim, s.release, s.complete, s.cancel, s.tasks,
 		s.resolve, s.member, s.register, s.relink, s.reportFile, s.reportChange, s.reports, s.escalate,
 		s.figures, s.checkin, s.duty, s.leave, s.month, s.accept, s.finish, s.sent, s.mark, s.rescue,
-		s.mediaAttach, s.media}
+		s.mediaAttach, s.media,
+		s.take, s.requeue, s.recover, s.pace}
 }
 
 // mustRead reads an embedded script; a missing file is a build mistake, caught by every test.

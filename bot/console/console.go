@@ -205,10 +205,7 @@ func (t *Transport) advance(ctx context.Context, d time.Duration) {
 
 // Send implements bot.Transport: one line per post.
 func (t *Transport) Send(ctx context.Context, p dispatch.Post) error {
-	text := p.Text
-	if len(p.Mentions) > 0 {
-		text = "@" + strings.Join(p.Mentions, " @") + " " + text
-	}
+	text := p.Compose(func(name string) string { return "@" + name + " " })
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var err error

@@ -398,15 +398,12 @@ func (s *session) send(ctx context.Context, p dispatch.Post) error {
 			return fmt.Errorf("wechat: send to %s: not among the contacts: %w", describe(p.Chat), bot.ErrRejected)
 		}
 	}
-	var text strings.Builder
-	for _, nick := range p.Mentions {
-		text.WriteString("@" + nick + "\u2005")
-	}
-	text.WriteString(p.Text)
+	// A mention is "@nick" and a four-per-em space, as WeChat clients write it.
+	text := p.Compose(func(nick string) string { return "@" + nick + "\u2005" })
 	_, err := s.bot.Caller.WebWxSendMsg(ctx, &openwechat.CallerWebWxSendMsgOptions{
 		LoginInfo:   s.loginInfo,
 		BaseRequest: s.request,
-		Message:     openwechat.NewTextSendMessage(text.String(), s.self, to),
+		Message:     openwechat.NewTextSendMessage(text, s.self, to),
 	})
 	if err != nil {
 		var ret openwechat.Ret

@@ -41,10 +41,14 @@ type webhookTextBody struct {
 // wrapping bot.ErrRejected for any other errcode or status, or text over
 // MaxWebhookText bytes (splitting is the caller's job).
 func (w Webhook) Send(ctx context.Context, url string, p dispatch.Post) error {
-	if len(p.Text) > MaxWebhookText {
-		return fmt.Errorf("wecom: webhook: text is %d bytes, over %d: %w", len(p.Text), MaxWebhookText, bot.ErrRejected)
+	text := p.Text
+	if len(p.Lines) > 0 { // a merged post: each line names its own people
+		text = p.Compose(func(name string) string { return "@" + name + " " })
 	}
-	body, err := json.Marshal(webhookText{MsgType: "text", Text: webhookTextBody{Content: p.Text, MentionedList: p.Mentions}})
+	if len(text) > MaxWebhookText {
+		return fmt.Errorf("wecom: webhook: text is %d bytes, over %d: %w", len(text), MaxWebhookText, bot.ErrRejected)
+	}
+	body, err := json.Marshal(webhookText{MsgType: "text", Text: webhookTextBody{Content: text, MentionedList: p.Mentions}})
 	if err != nil {
 		return fmt.Errorf("wecom: webhook: encode: %w", err)
 	}

@@ -87,18 +87,23 @@ type Config struct {
 		HotLoginFile string   `yaml:"hot_login_file"`
 		MinGap       Duration `yaml:"min_gap"`
 		Jitter       Duration `yaml:"jitter"`
+		AccountGap   Duration `yaml:"account_gap"`
+		Merge        bool     `yaml:"merge"`
 		PerMinute    int      `yaml:"per_minute"`
 		MaxLen       int      `yaml:"max_len"`
 	} `yaml:"wechat"`
 	WeCom struct {
-		Enabled   bool     `yaml:"enabled"`
-		URL       string   `yaml:"url"`
-		BotID     string   `yaml:"bot_id"`
-		Secret    string   `yaml:"secret"`
-		MinGap    Duration `yaml:"min_gap"`
-		PerMinute int      `yaml:"per_minute"`
-		PerHour   int      `yaml:"per_hour"`
-		MaxLen    int      `yaml:"max_len"`
+		Enabled    bool     `yaml:"enabled"`
+		URL        string   `yaml:"url"`
+		BotID      string   `yaml:"bot_id"`
+		Secret     string   `yaml:"secret"`
+		MinGap     Duration `yaml:"min_gap"`
+		Jitter     Duration `yaml:"jitter"`
+		AccountGap Duration `yaml:"account_gap"`
+		Merge      bool     `yaml:"merge"`
+		PerMinute  int      `yaml:"per_minute"`
+		PerHour    int      `yaml:"per_hour"`
+		MaxLen     int      `yaml:"max_len"`
 	} `yaml:"wecom"`
 	Webhook struct {
 		PerMinute int `yaml:"per_minute"`
@@ -181,6 +186,10 @@ func firstLine(s string) string {
 func (c *Config) presets() {
 	c.WeChat.MinGap = Duration(time.Second)
 	c.WeChat.Jitter = Duration(500 * time.Millisecond)
+	c.WeChat.AccountGap = Duration(1500 * time.Millisecond)
+	c.WeCom.Jitter = Duration(500 * time.Millisecond)
+	c.WeCom.AccountGap = Duration(1500 * time.Millisecond)
+	c.WeChat.Merge, c.WeCom.Merge = true, true
 	c.WeChat.PerMinute = 20
 	c.WeChat.MaxLen = 1500
 	c.WeCom.PerMinute = 30
@@ -243,9 +252,12 @@ var configRules = []rule{
 	atLeast("redis.db", 0, func(c *Config) int { return c.Redis.DB }),
 	notNegative("wechat.min_gap", func(c *Config) Duration { return c.WeChat.MinGap }),
 	notNegative("wechat.jitter", func(c *Config) Duration { return c.WeChat.Jitter }),
+	notNegative("wechat.account_gap", func(c *Config) Duration { return c.WeChat.AccountGap }),
 	atLeast("wechat.per_minute", 1, func(c *Config) int { return c.WeChat.PerMinute }),
 	atLeast("wechat.max_len", 200, func(c *Config) int { return c.WeChat.MaxLen }),
 	notNegative("wecom.min_gap", func(c *Config) Duration { return c.WeCom.MinGap }),
+	notNegative("wecom.jitter", func(c *Config) Duration { return c.WeCom.Jitter }),
+	notNegative("wecom.account_gap", func(c *Config) Duration { return c.WeCom.AccountGap }),
 	atLeast("wecom.per_minute", 1, func(c *Config) int { return c.WeCom.PerMinute }),
 	atLeast("wecom.per_hour", 1, func(c *Config) int { return c.WeCom.PerHour }),
 	atLeast("wecom.max_len", 200, func(c *Config) int { return c.WeCom.MaxLen }),

@@ -109,8 +109,11 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		transports = append(transports, wt)
 		saver.Fetchers["wechat"] = wt
 		up["wechat"] = wt.LoggedIn
+		rule := bot.Rule(wechat.Name)
 		pacing["wechat"] = bot.Pacing{Gap: time.Duration(cfg.WeChat.MinGap), Jitter: time.Duration(cfg.WeChat.Jitter),
-			PerMinute: cfg.WeChat.PerMinute, MaxLen: cfg.WeChat.MaxLen}
+			AccountGap: time.Duration(cfg.WeChat.AccountGap), PerMinute: cfg.WeChat.PerMinute, MaxLen: cfg.WeChat.MaxLen,
+			Margin: rule.Margin, ChatPerMinute: rule.ChatPerMinute, ChatPerHour: rule.ChatPerHour, ChatPerDay: rule.ChatPerDay,
+			Merge: cfg.WeChat.Merge}
 	}
 	var wecomMissing error
 	if cfg.WeCom.Enabled {
@@ -123,8 +126,13 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 				Groups: wecomChats, Logger: log.With("transport", "wecom"), Sleep: ro.Sleep, Now: now})
 			transports = append(transports, ct)
 			up["wecom"] = ct.Connected
-			pacing["wecom"] = bot.Pacing{Gap: time.Duration(cfg.WeCom.MinGap), PerMinute: cfg.WeCom.PerMinute,
-				PerHour: cfg.WeCom.PerHour, MaxLen: cfg.WeCom.MaxLen}
+			// WeCom counts per conversation: per_minute and per_hour cap each chat, within
+			// the margin of the channel's rule so WeCom never sees post N+1 inside its window.
+			rule := bot.Rule("wecom")
+			pacing["wecom"] = bot.Pacing{Gap: time.Duration(cfg.WeCom.MinGap), Jitter: time.Duration(cfg.WeCom.Jitter),
+				AccountGap: time.Duration(cfg.WeCom.AccountGap), PerMinute: rule.PerMinute, PerHour: rule.PerHour,
+				ChatPerMinute: min(cfg.WeCom.PerMinute, rule.ChatPerMinute), ChatPerHour: min(cfg.WeCom.PerHour, rule.ChatPerHour),
+				ChatPerDay: rule.ChatPerDay, Margin: rule.Margin, MaxLen: cfg.WeCom.MaxLen, Merge: cfg.WeCom.Merge}
 		}
 	}
 	if len(transports) == 0 {

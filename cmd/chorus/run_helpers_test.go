@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -66,6 +67,8 @@ wechat:
   hot_login_file: wechat-hotlogin.json
   min_gap: 1ms
   jitter: 1ns
+  account_gap: 1ms
+  merge: %[3]t
   per_minute: 100000
   max_len: 1500
 wecom:
@@ -116,9 +119,7 @@ func mustWorld(t *testing.T, fc wechattest.Config) *world {
 	w := &world{t: t, id: "t" + hex.EncodeToString(b[:]), dir: t.TempDir(), logs: &syncBuffer{}}
 	w.logWriter = io.MultiWriter(t.Output(), w.logs)
 	w.config = filepath.Join(w.dir, "config.yaml")
-	if err := os.WriteFile(w.config, fmt.Appendf(nil, testConfig, w.id, w.dir), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	w.writeConfig(false)
 	if addr := os.Getenv(storetest.EnvVar); addr != "" {
 		w.redisURL = addr
 		if !strings.Contains(addr, "://") {
@@ -156,6 +157,16 @@ func mustWorld(t *testing.T, fc wechattest.Config) *world {
 	}
 	w.fake = wechattest.NewServer(t, fc)
 	return w
+}
+
+// writeConfig writes the world's config.yaml, merging answers (wechat.merge) or not: the
+// end-to-end tests that expect one post per answer run with merging off, so that how
+// fast the fake delivers cannot change how many posts they see.
+func (w *world) writeConfig(merge bool) {
+	w.t.Helper()
+	if err := os.WriteFile(w.config, fmt.Appendf(nil, testConfig, w.id, w.dir, merge), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 // fastSleep waits a thousandth of d, or until ctx ends: backoffs of seconds and minutes
@@ -317,5 +328,71 @@ func (w *world) mustLogsClean(wants map[string]int, texts ...string) {
 		if strings.Contains(logs, s) {
 			w.t.Errorf("log contains message text %q", s)
 		}
+	}
+}
+
+// answerTo finds nick's answer among posts to group: the line that mentions nick. Answers
+// to one group that wait together go out merged, one line per outcome, so a person's
+// answer is a line, not a post. It reports the line and the index of its post.
+func answerTo(sent []wechattest.Sent, group, nick string) (string, int, bool) {
+	for i, s := range sent {
+		if s.Group != group {
+			continue
+		}
+		for _, line := range strings.Split(s.Text, "\n") {
+			if strings.Contains(line, mention(nick)) && strings.HasPrefix(line, "@") {
+				return line, i, true
+			}
+		}
+	}
+	return "", 0, false
+}
+
+// mustAnswered waits until each nick of want has an answer in group among the posts from
+// index from on, and checks it contains want[nick] and that nobody is answered twice.
+// It returns the posts.
+func (w *world) mustAnswered(from int, group string, want map[string]string) []wechattest.Sent {
+	w.t.Helper()
+	var got []wechattest.Sent
+	w.eventually(fmt.Sprintf("answers to %d people", len(want)), func() bool {
+		got = w.fake.Sent()
+		if len(got) < from {
+			return false
+		}
+		for nick := range want {
+			if _, _, ok := answerTo(got[from:], group, nick); !ok {
+				return false
+			}
+		}
+		return true
+	})
+	for nick, text := range want {
+		line, i, _ := answerTo(got[from:], group, nick)
+		if !strings.Contains(line, text) {
+			w.t.Errorf("answer to %s: %q; want it to contain %q", nick, line, text)
+		}
+		if _, _, twice := answerTo(got[from+i+1:], group, nick); twice {
+			w.t.Errorf("%s answered twice:\n%s", nick, dumpSent(got))
+		}
+	}
+	return got
+}
+
+// mustInOrder checks that nicks were answered in group in this order.
+func mustInOrder(t *testing.T, sent []wechattest.Sent, group string, nicks ...string) {
+	t.Helper()
+	var all []string
+	for _, s := range sent {
+		if s.Group == group {
+			all = append(all, strings.Split(s.Text, "\n")...)
+		}
+	}
+	pos := -1
+	for _, nick := range nicks {
+		i := slices.IndexFunc(all, func(l string) bool { return strings.HasPrefix(l, "@") && strings.Contains(l, mention(nick)) })
+		if i < pos {
+			t.Errorf("%s answered before the one queued ahead of them:\n%s", nick, dumpSent(sent))
+		}
+		pos = i
 	}
 }

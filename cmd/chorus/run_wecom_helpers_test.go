@@ -77,9 +77,14 @@ wechat:
   enabled: %[4]t
   min_gap: 1ms
   jitter: 1ns
+  account_gap: 1ms
+  merge: false
   per_minute: 100000
 wecom:
   enabled: true
+  jitter: 1ns
+  account_gap: 1ms
+  merge: false
 http:
   addr: 127.0.0.1:0
 `

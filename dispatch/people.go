@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -32,12 +33,9 @@ func (s *Service) relink(ctx context.Context, t *turn, c Register) ([]Post, erro
 	if err := require(t, RoleCoordinator, "合并成员记录"); err != nil {
 		return nil, err
 	}
-	who, err := s.st.MemberByNick(ctx, c.Nick)
-	if errors.Is(err, ErrNotFound) {
-		return nil, refuse(fmt.Sprintf(replyNoMember, c.Nick))
-	}
+	who, err := s.person(ctx, c.Nick)
 	if err != nil {
-		return nil, fmt.Errorf("relink: find %s: %w", MaskName(c.Nick), err)
+		return nil, err
 	}
 	if _, err := s.st.Relink(ctx, t.op, who.ID, c.Name); err != nil {
 		switch {
@@ -76,16 +74,58 @@ func (s *Service) promote(ctx context.Context, t *turn, c Promote) ([]Post, erro
 	if err := require(t, RoleCoordinator, "设置协调员"); err != nil {
 		return nil, err
 	}
-	m, err := s.st.MemberByNick(ctx, c.Nick)
-	if errors.Is(err, ErrNotFound) {
-		return nil, refuse(fmt.Sprintf(replyNoMember, c.Nick))
-	}
+	m, err := s.person(ctx, c.Nick)
 	if err != nil {
-		return nil, fmt.Errorf("promote: find %s: %w", MaskName(c.Nick), err)
+		return nil, err
 	}
 	if err := s.st.Promote(ctx, t.op, m.ID); err != nil {
 		return nil, fmt.Errorf("promote %s: %w", m.ID, err)
 	}
 	p := t.reply(fmt.Sprintf(replyPromotedCoord, m.Nick))
 	return []Post{p}, nil
+}
+
+// person finds who @name means in 指派, 设为协调员 and 登记 … @名字: through stable
+// identities only (spec "Who a name means"). A handle (WeChat NickName, WeCom userid) is
+// the strongest: it is the identity itself, while a registered name is anyone's to type.
+// So one member with the handle is the answer; failing that, one member who registered
+// the name. A name that could mean two people is refused with the candidates, and a
+// group display name is never consulted: anyone can set theirs to anyone's name.
+func (s *Service) person(ctx context.Context, name string) (Member, error) {
+	name = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), "@"))
+	byHandle, byName, err := s.st.MembersNamed(ctx, name)
+	if err != nil {
+		return Member{}, fmt.Errorf("find %s: %w", MaskName(name), err)
+	}
+	for _, ms := range [][]Member{byHandle, byName} {
+		switch len(ms) {
+		case 0:
+			continue
+		case 1:
+			return ms[0], nil
+		}
+		var who []string
+		for _, m := range ms {
+			who = append(who, s.candidate(m))
+		}
+		return Member{}, refuse(fmt.Sprintf(replyAmbiguousMember, name, len(ms), strings.Join(who, "、")))
+	}
+	return Member{}, refuse(fmt.Sprintf(replyNoMember, name))
+}
+
+// candidate describes a member among several a name may mean: their handle, which tells
+// them apart, and their registered name, marked as personal for a resident.
+func (s *Service) candidate(m Member) string {
+	h := m.Handle
+	if h == "" {
+		h = m.Nick
+	}
+	if m.Name == "" {
+		return "@" + h
+	}
+	name := m.Name
+	if len(m.Teams) == 0 && !m.Coordinator && !slices.Contains(s.c.Coordinators, h) {
+		name = personal(name)
+	}
+	return fmt.Sprintf("@%s（登记：%s）", h, name)
 }

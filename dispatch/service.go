@@ -94,11 +94,16 @@ type turn struct {
 	announcement bool
 }
 
-// reply answers the speaker where they spoke, @-mentioning them in a group.
+// reply answers the speaker where they spoke, @-mentioning them in a group by the name
+// the store shows them by (t.me.Nick): never a display name that is another person's.
 func (t *turn) reply(text string) Post {
 	p := Post{Chat: t.m.Chat, Text: text, ReplyTo: t.m.ID}
 	if !t.m.Chat.IsPrivate() {
-		p.Mentions = []string{t.m.From.Nick}
+		who := t.me.Nick
+		if who == "" {
+			who = stableRef(t.m.From)
+		}
+		p.Mentions = []string{who}
 	}
 	return p
 }
@@ -149,26 +154,25 @@ func (s *Service) handle(ctx context.Context, t *turn) (posts []Post, err error)
 			}
 		}
 		if m.MentionsBot {
+			// Even the hint is addressed by who the sender is, not by the name they chose.
+			if err := s.sender(ctx, t); err != nil {
+				return nil, err
+			}
 			return []Post{t.reply(replyHint)}, nil
 		}
 		return nil, nil
 	}
-	t.now = s.now()
+	// The sender is resolved before anything is answered, so that no reply — not even
+	// "格式：…" — is addressed by a display name that is another person's name.
+	if err := s.sender(ctx, t); err != nil {
+		return nil, err
+	}
+	if t.me.ID == "" {
+		return s.refusal(ctx, t, fmt.Errorf("resolve sender: no member")), nil
+	}
 	if perr != nil {
 		return s.refusal(ctx, t, perr), nil
 	}
-	t.group, _ = s.c.Group(m.Chat.Group)
-	if m.Chat.IsPrivate() {
-		t.group = Group{}
-	}
-	t.me, err = s.st.Resolve(ctx, identity(m), m.From.Nick, t.group.Team, t.now)
-	if err != nil && ctx.Err() != nil {
-		return nil, fmt.Errorf("handle %s: %w", t.op, ctx.Err())
-	}
-	if err != nil {
-		return s.refusal(ctx, t, fmt.Errorf("resolve sender: %w", err)), nil
-	}
-	t.role = s.roleOf(t)
 	posts, err = s.run(ctx, t, cmd)
 	if err == nil {
 		s.afterCommand(ctx, t, cmd)
@@ -184,6 +188,36 @@ func (s *Service) handle(ctx context.Context, t *turn) (posts []Post, err error)
 	return posts, nil
 }
 
+// sender resolves who sent t's message to a member, their group and their role. An error
+// resolving them is logged and leaves t.me empty (the reply then falls back to the
+// display name); only a cancelled ctx is returned.
+func (s *Service) sender(ctx context.Context, t *turn) error {
+	m := t.m
+	t.now = s.now()
+	t.group, _ = s.c.Group(m.Chat.Group)
+	if m.Chat.IsPrivate() {
+		t.group = Group{}
+	}
+	// A display name that is a configured coordinator's, on someone else, is not shown:
+	// they are shown by their own handle (the store does the same for every other member's
+	// handle and registered name).
+	shown := m.From.Nick
+	if ref := stableRef(m.From); shown != ref && slices.Contains(s.c.Coordinators, shown) {
+		shown = ref
+	}
+	me, err := s.st.Resolve(ctx, identity(m), shown, t.group.Team, t.now)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("handle %s: %w", t.op, ctx.Err())
+		}
+		s.log.ErrorContext(ctx, "handle: resolve sender", "op", t.op, "err", err)
+		return nil
+	}
+	t.me = me
+	t.role = s.roleOf(t)
+	return nil
+}
+
 // refusal turns an error into the reply the speaker sees.
 func (s *Service) refusal(ctx context.Context, t *turn, err error) []Post {
 	var r *Refusal
@@ -196,11 +230,16 @@ func (s *Service) refusal(ctx context.Context, t *turn, err error) []Post {
 
 // identity is the transport identity behind a message: what survives a re-login.
 func identity(m Message) string {
-	ref := m.From.Ref
-	if ref == "" {
-		ref = m.From.Nick
+	return m.Transport + ":" + stableRef(m.From)
+}
+
+// stableRef is the transport's stable handle for a sender: Ref, or Nick where the
+// transport has nothing better (the console).
+func stableRef(f Sender) string {
+	if f.Ref != "" {
+		return f.Ref
 	}
-	return m.Transport + ":" + ref
+	return f.Nick
 }
 
 func (s *Service) roleOf(t *turn) Role {
@@ -217,11 +256,7 @@ func (s *Service) roleOf(t *turn) Role {
 // handle (the WeChat nickname, the WeCom userid), never against a group display name,
 // which any member can set to anything.
 func (s *Service) isConfiguredCoordinator(f Sender) bool {
-	ref := f.Ref
-	if ref == "" {
-		ref = f.Nick
-	}
-	return slices.Contains(s.c.Coordinators, ref)
+	return slices.Contains(s.c.Coordinators, stableRef(f))
 }
 
 // run executes one parsed command.

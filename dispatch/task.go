@@ -15,8 +15,12 @@ type Person struct {
 type Member struct {
 	// ID is the stable member id ("m12").
 	ID string
-	// Nick is the display name last seen.
+	// Nick is the name to show and @-mention the member by: the display name last seen,
+	// or their Handle when that display name is another person's handle or registered name.
 	Nick string
+	// Handle is the stable handle of the identity last seen (WeChat NickName, WeCom
+	// userid), which @名字 in 指派 and 设为协调员 resolves through.
+	Handle string
 	// Name is the real name bound with 登记.
 	Name string
 	// Unit is the work unit (辖区单位) bound with 登记 or 报到.
@@ -165,8 +169,10 @@ type PeopleStore interface {
 	// Resolve finds or creates the member behind a transport identity (e.g.
 	// "wechat:张三"), recording the display name and, when team is set, the team.
 	Resolve(ctx context.Context, ident, nick, team string, now time.Time) (Member, error)
-	// MemberByNick finds the member last seen under a display name; ErrNotFound if none.
-	MemberByNick(ctx context.Context, nick string) (Member, error)
+	// MembersNamed finds who a name may mean, through stable identities only: the members
+	// whose handle (WeChat NickName, WeCom userid) is name, and those who registered name
+	// as their real name. Display names are never consulted: anyone can set one.
+	MembersNamed(ctx context.Context, name string) (byHandle, byName []Member, err error)
 	// Register binds a real name and unit to member id and reports how many other members
 	// registered the same name.
 	Register(ctx context.Context, op, id, name, unit string, now time.Time) (Member, int, error)

@@ -210,12 +210,9 @@ func (s *Service) assign(ctx context.Context, t *turn, c Assign) ([]Post, error)
 	if err := require(t, RoleCoordinator, "指派任务"); err != nil {
 		return nil, err
 	}
-	who, err := s.st.MemberByNick(ctx, c.Nick)
-	if errors.Is(err, ErrNotFound) {
-		return nil, refuse(fmt.Sprintf(replyNoMember, c.Nick))
-	}
+	who, err := s.person(ctx, c.Nick)
 	if err != nil {
-		return nil, fmt.Errorf("assign: find %s: %w", MaskName(c.Nick), err)
+		return nil, err
 	}
 	return s.claim(ctx, t, c.Task, Person{ID: who.ID, Nick: who.Nick}, true)
 }

@@ -8,7 +8,7 @@ import "strings"
 //	seq:task seq:report seq:member     counters
 //	task:<id> [:q :done :notes :title :place]
 //	open:<team>  mtasks:<member>       task indexes (sorted sets by start)
-//	member:<id>  ident  nick  names  units
+//	member:<id>  ident  nick  names:<name>  handle:<handle>  units
 //	report:<id> [:log :media]  ropen  rdue  agenda  rtime  ttime  rmedia
 //	mrecent:<member>:<chat>  mpend:<member>:<chat>  mday:<member>:<day>   media (lua/media*.lua)
 //	rstat:<month> rdur:<month> mstat:<month> mcount:<month> mrank:<month> checkin:<month>

@@ -10,7 +10,7 @@ import (
 
 // memberViewLen is the length of lua/prelude.lua's member_view; scripts append their own
 // figures after it.
-const memberViewLen = 7
+const memberViewLen = 8
 
 func decodeMember(v any) (dispatch.Member, bool) {
 	l := list(v)
@@ -20,6 +20,7 @@ func decodeMember(v any) (dispatch.Member, bool) {
 	m := dispatch.Member{ID: str(l[0]), Nick: str(l[1]), Name: str(l[2]), Unit: str(l[3]),
 		Team: str(l[4]), Coordinator: str(l[5]) == "1"}
 	m.Teams = strs(l[6])
+	m.Handle = str(l[7])
 	return m, true
 }
 
@@ -33,17 +34,26 @@ func (db *DB) Resolve(ctx context.Context, ident, nick, team string, now time.Ti
 	return m, nil
 }
 
-// MemberByNick implements dispatch.PeopleStore.
-func (db *DB) MemberByNick(ctx context.Context, nick string) (dispatch.Member, error) {
-	v, err := db.run(ctx, db.scripts.member, "", nick)
+// MembersNamed implements dispatch.PeopleStore.
+func (db *DB) MembersNamed(ctx context.Context, name string) (byHandle, byName []dispatch.Member, err error) {
+	// The transports whose identities the name is also looked up under, for members last
+	// seen before their handle was indexed (see lua/member.lua).
+	v, err := db.run(ctx, db.scripts.member, "", name, "wechat", "wecom", "console")
 	if err != nil {
-		return dispatch.Member{}, fmt.Errorf("store: find member: %w", err)
+		return nil, nil, fmt.Errorf("store: find members named %s: %w", dispatch.MaskName(name), err)
 	}
-	m, ok := decodeMember(v)
-	if !ok {
-		return m, notFound("member", dispatch.MaskName(nick))
+	l := list(v)
+	if len(l) != 2 {
+		return nil, nil, fmt.Errorf("store: find members named %s: unexpected reply", dispatch.MaskName(name))
 	}
-	return m, nil
+	for i, dst := range []*[]dispatch.Member{&byHandle, &byName} {
+		for _, mv := range list(l[i]) {
+			if m, ok := decodeMember(mv); ok {
+				*dst = append(*dst, m)
+			}
+		}
+	}
+	return byHandle, byName, nil
 }
 
 // Register implements dispatch.PeopleStore.

@@ -55,10 +55,10 @@ local function report_view(id)
   return {tonumber(id), h, redis.call('LRANGE', k .. ':log', 0, -1)}
 end
 
--- member_view returns {id, nick, name, unit, team, coord, {teams}}.
+-- member_view returns {id, nick, name, unit, team, coord, {teams}, handle}.
 local function member_view(mid)
   local k = P .. 'member:' .. mid
-  local h = redis.call('HMGET', k, 'nick', 'name', 'unit', 'team', 'coord')
-  return {mid, h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or '', redis.call('SMEMBERS', k .. ':teams')}
+  local h = redis.call('HMGET', k, 'nick', 'name', 'unit', 'team', 'coord', 'handle')
+  return {mid, h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or '', redis.call('SMEMBERS', k .. ':teams'), h[6] or ''}
 end
 

@@ -160,7 +160,7 @@ func (b *Bot) retire(ctx context.Context, t string, e dispatch.Envelope, d dispa
 	if jerr := b.opts.Retired.Add(x); jerr != nil {
 		return errors.Join(err, jerr)
 	}
-	b.redisErr(ctx, "post delivered; its retirement is kept in data_dir until redis takes it", err, "transport", t, "id", e.ID)
+	b.log.WarnContext(ctx, "post delivered; its retirement is kept in data_dir until redis takes it", "transport", t, "id", e.ID, "err", err)
 	return nil
 }
 

@@ -80,7 +80,9 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		return fmt.Errorf("data_dir: %w", err)
 	}
 	defer retired.Close()
-	health := bot.NewHealth(bot.HealthOptions{Probe: db.Probe, Now: now, Sleep: ro.Sleep, Logger: log})
+	// Health keeps its own one-second timer, not ro.Sleep: tests shorten backoffs, and a
+	// probe every millisecond would only load the machine.
+	health := bot.NewHealth(bot.HealthOptions{Probe: db.Probe, Now: now, Logger: log})
 
 	routes, webhooks := map[string]string{}, map[string]string{}
 	var wechatGroups []string

@@ -36,16 +36,20 @@ func (s tally) String() string {
 		s.trials, s.messages, s.lost, s.duplicated, s.outOfOrder, s.kills, s.qrLogins)
 }
 
-// report logs the tally and fails the test unless nothing was lost or reordered and
-// no reply was repeated beyond what kills allow (see the check below).
+// report logs the tally and fails the test unless nothing was lost or reordered and no
+// reply was repeated beyond what the kills allow. A kill between WeChat's answer to a
+// send and the post's retirement in Redis leaves a post that went out in the in-flight
+// list; the restart sends it again. That window cannot be closed from our side (nothing
+// tells a restarted chorus whether the send went out), so each kill may repeat at most
+// the one post in flight: README says so.
 func (s tally) report(t *testing.T, name string) {
 	t.Helper()
 	t.Logf("FAULT %s: %s", name, s)
 	if s.lost != 0 || s.outOfOrder != 0 {
 		t.Errorf("%s: %d lost, %d out of order; want 0 and 0", name, s.lost, s.outOfOrder)
 	}
-	if s.duplicated > 0 {
-		t.Errorf("%s: %d duplicate replies; want 0", name, s.duplicated)
+	if s.duplicated > s.kills {
+		t.Errorf("%s: %d duplicate replies after %d kills; want at most one per kill (the post in flight)", name, s.duplicated, s.kills)
 	}
 }
 
@@ -181,9 +185,11 @@ func TestFaultKillDuringClaimStorm(t *testing.T) {
 	var s tally
 	for range trials {
 		id, from := w.publish(t)
+		killAfter := time.Duration(rng.Int64N(int64(400 * time.Millisecond)))
+		sayRng := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())) // the storm's own: rand.Rand is not safe for concurrent use
 		var wg sync.WaitGroup
-		wg.Go(func() { w.say(rng, members, "接 "+strconv.FormatInt(id, 10), 8*time.Millisecond) })
-		time.Sleep(time.Duration(rng.Int64N(int64(400 * time.Millisecond))))
+		wg.Go(func() { w.say(sayRng, members, "接 "+strconv.FormatInt(id, 10), 8*time.Millisecond) })
+		time.Sleep(killAfter) // the random moment of the kill, not a wait for a result
 		p.kill()
 		s.kills++
 		wg.Wait()

@@ -553,7 +553,7 @@ func (b *Bot) budget(ctx context.Context, t Transport, f *flight, w *worker) (bo
 		wait, err := b.q.Reserve(ctx, t.Name(), chat, b.opts.Now(), l)
 		if err != nil {
 			// Sending without the budget could burst; wait for Redis instead.
-			b.log.ErrorContext(ctx, "sending budget unavailable; the post waits", "transport", t.Name(), "id", f.e.ID, "err", err)
+			b.redisErr(ctx, "sending budget unavailable; the post waits", err, "transport", t.Name(), "id", f.e.ID)
 			wait = time.Second
 		} else if wait <= 0 {
 			return false, nil

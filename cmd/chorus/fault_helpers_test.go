@@ -204,9 +204,7 @@ func mustFaultWorld(t *testing.T) *faultWorld {
 	w := &world{t: t, id: "f" + hex.EncodeToString(b[:]), dir: t.TempDir(), logs: &syncBuffer{}}
 	w.logWriter = w.logs // the child's log: shown on failure only (it is long)
 	w.config = filepath.Join(w.dir, "config.yaml")
-	if err := os.WriteFile(w.config, fmt.Appendf(nil, testConfig, w.id, w.dir), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	w.writeConfig(true) // answers merged, as shipped
 	rp := mustRedisServer(t)
 	w.redisURL = "redis://" + rp.addr()
 	w.rdb = redis.NewClient(&redis.Options{Addr: rp.addr()})

@@ -103,6 +103,8 @@ type Server struct {
 	failN     int
 	failRet   int
 	lastBatch []Msg
+	hold      bool // webwxsendmsg waits while set (HoldSends)
+	holding   int  // sends waiting
 	media     map[string]*medium // by MsgId (media.go)
 }
 
@@ -301,6 +303,21 @@ func (s *Server) FailSends(n, ret int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failN, s.failRet = n, ret
+}
+
+// HoldSends makes webwxsendmsg calls wait (hold true) until it is called with false,
+// when they go on as usual: a test can do something between a send leaving the client
+// and its answer.
+func (s *Server) HoldSends(hold bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hold = hold
+	s.broadcastLocked()
+}
+
+// WaitHeld waits until at least n sends are waiting in HoldSends.
+func (s *Server) WaitHeld(ctx context.Context, n int) error {
+	return s.wait(ctx, func() bool { return s.holding >= n })
 }
 
 // ExpireSession ends every session: synccheck answers retcode 1101, the hot-login
@@ -873,6 +890,21 @@ func (s *Server) sendMsg(w http.ResponseWriter, r *http.Request) {
 	_ = json.Unmarshal(body["Msg"], &m)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for s.hold {
+		s.holding++
+		s.broadcastLocked()
+		ch := s.changed
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-r.Context().Done():
+		}
+		s.mu.Lock()
+		s.holding--
+		if r.Context().Err() != nil {
+			return
+		}
+	}
 	ss := s.sessionFor(br)
 	if ss == nil {
 		writeJSON(w, map[string]any{"BaseResponse": baseResponse{Ret: 1101}})

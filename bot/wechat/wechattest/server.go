@@ -103,8 +103,8 @@ type Server struct {
 	failN     int
 	failRet   int
 	lastBatch []Msg
-	hold      bool // webwxsendmsg waits while set (HoldSends)
-	holding   int  // sends waiting
+	hold      bool               // webwxsendmsg waits while set (HoldSends)
+	holding   int                // sends waiting
 	media     map[string]*medium // by MsgId (media.go)
 }
 

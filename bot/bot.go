@@ -94,7 +94,27 @@ type Options struct {
 	// at the time, so that a post is not sent again after a restart; nil means a failed
 	// retirement leaves the post in flight, to be sent again at the next start.
 	Retired *Retired
+	// Observer is told of each message received and each post sent or failed (the
+	// metrics); nil means nobody listens.
+	Observer Observer
 }
+
+// Observer is told what the Bot does. Its methods are called on the Bot's paths, so they
+// must be quick and safe for concurrent use.
+type Observer interface {
+	// Received: a new (not duplicate) message came in through transport.
+	Received(transport string)
+	// Sent: a post (or part) went out by route ("wechat", "wecom", "webhook", …).
+	Sent(route string)
+	// SendFailed: a send by route failed (it is retried or dropped).
+	SendFailed(route string)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Received(string)   {}
+func (nopObserver) Sent(string)       {}
+func (nopObserver) SendFailed(string) {}
 
 // Bot joins transports, the dispatch service and the outbox: every inbound message is
 // stored, handled and its posts queued in one path, and sender workers deliver the queue.
@@ -122,6 +142,9 @@ func New(svc *dispatch.Service, q Queue, opts Options) *Bot {
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = sleep
+	}
+	if opts.Observer == nil {
+		opts.Observer = nopObserver{}
 	}
 	log := opts.Logger
 	if log == nil {
@@ -164,6 +187,7 @@ func (b *Bot) Receive(ctx context.Context, m dispatch.Message) error {
 		b.log.InfoContext(ctx, "duplicate message ignored", "transport", m.Transport, "id", m.ID)
 		return nil
 	}
+	b.opts.Observer.Received(m.Transport)
 	// Stored: finish handling it even if ctx ends meanwhile, so a stop does not leave
 	// the message half done (or answered with an error) until the next start.
 	hctx, cancel := graceful(ctx, stopGrace)
@@ -503,6 +527,11 @@ func (b *Bot) deliver(ctx context.Context, t Transport, f *flight, w *worker) er
 				err = b.fallback(sctx, url, e.Post, w, &f.hookParts)
 			}
 		}
+		if err == nil {
+			b.opts.Observer.Sent(route)
+		} else {
+			b.opts.Observer.SendFailed(route)
+		}
 		switch {
 		case err == nil:
 			// Record, then log: once the line is out, the delivery log (/readyz) has it.
@@ -670,7 +699,13 @@ func (b *Bot) sendRescued(ctx context.Context, t Transport, f *flight, url strin
 		b.log.ErrorContext(ctx, "post rejected, dropped", "route", route, "group", e.Post.Chat.Group, "id", e.ID, "err", err)
 		route = "rejected"
 	case err != nil:
+		b.opts.Observer.SendFailed(route)
 		return err
+	}
+	if route == "webhook" {
+		b.opts.Observer.Sent(route)
+	} else {
+		b.opts.Observer.SendFailed("webhook")
 	}
 	if err := b.retire(sctx, t.Name(), e, dispatch.Delivery{ID: e.ID, Chat: e.Post.Chat, Route: route, At: b.opts.Now(), Tries: f.tries}); err != nil {
 		// It went out: sending it again now would repeat it. It stays in flight until the

@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,6 +39,9 @@ type Options struct {
 	// Media fetches and keeps photos and recordings; nil means none can be kept (a fetch
 	// is then recorded as failed).
 	Media MediaSaver
+	// Observe is told the verb (VerbOf) and outcome (OutcomeOK, …) of every command
+	// handled, for the metrics; nil means nobody listens.
+	Observe func(verb, outcome string)
 }
 
 // Service decides what every message and every scheduled slot does. It never sends
@@ -50,6 +54,7 @@ type Service struct {
 	jobs    []Job
 	catchUp time.Duration
 	media   MediaSaver
+	observe func(verb, outcome string)
 }
 
 // New returns a Service for community c on store st.
@@ -63,7 +68,7 @@ func New(c Community, st Store, opts Options) *Service {
 	if catchUp <= 0 {
 		catchUp = 2 * time.Hour
 	}
-	return &Service{c: c, st: st, now: opts.Now, log: log, jobs: opts.Jobs, catchUp: catchUp, media: opts.Media}
+	return &Service{c: c, st: st, now: opts.Now, log: log, jobs: opts.Jobs, catchUp: catchUp, media: opts.Media, observe: opts.Observe}
 }
 
 // Community returns the community the service serves, with defaults filled in.
@@ -92,6 +97,8 @@ type turn struct {
 	party string
 	// announcement is set for a coordinator's broadcast (see guard).
 	announcement bool
+	// outcome is set by refusal; empty means OutcomeOK.
+	outcome string
 }
 
 // reply answers the speaker where they spoke, @-mentioning them in a group by the name
@@ -162,6 +169,13 @@ func (s *Service) handle(ctx context.Context, t *turn) (posts []Post, err error)
 		}
 		return nil, nil
 	}
+	if s.observe != nil {
+		defer func() {
+			if err == nil { // a cancelled message is handled again later and counted then
+				s.observe(VerbOf(cmd), cmp.Or(t.outcome, OutcomeOK))
+			}
+		}()
+	}
 	// The sender is resolved before anything is answered, so that no reply — not even
 	// "格式：…" — is addressed by a display name that is another person's name.
 	if err := s.sender(ctx, t); err != nil {
@@ -171,6 +185,7 @@ func (s *Service) handle(ctx context.Context, t *turn) (posts []Post, err error)
 		return s.refusal(ctx, t, fmt.Errorf("resolve sender: no member")), nil
 	}
 	if perr != nil {
+		t.outcome = OutcomeMalformed
 		return s.refusal(ctx, t, perr), nil
 	}
 	posts, err = s.run(ctx, t, cmd)
@@ -222,8 +237,10 @@ func (s *Service) sender(ctx context.Context, t *turn) error {
 func (s *Service) refusal(ctx context.Context, t *turn, err error) []Post {
 	var r *Refusal
 	if errors.As(err, &r) {
+		t.outcome = cmp.Or(t.outcome, OutcomeRefused)
 		return []Post{t.reply(r.Text)}
 	}
+	t.outcome = OutcomeError
 	s.log.ErrorContext(ctx, "handle", "op", t.op, "err", err)
 	return []Post{t.reply(replyInternal)}
 }

@@ -16,6 +16,7 @@ import "strings"
 //	op:<op> seen:<transport>:<id> inbox outbox:<transport>[:later] inflight:<transport>:<instance>
 //	pace:<account> pace:<account>:c:<chat>   send times (sorted sets by ms)
 //	sentlog slot:<job>:<unix> mark:<job> probe
+//	websess:<sha256 of token> webfail:<who> breaches       web sessions, sign-in failures, SLA breaches
 type keys struct {
 	prefix string // "chorus:{<community>}:"
 }

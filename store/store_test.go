@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -263,5 +264,46 @@ func TestRoundTripsPerCommand(t *testing.T) {
 	}
 	if got := hook.n.Load() - before; got != 1 {
 		t.Errorf("ClaimTask: %d round trips; want 1", got)
+	}
+}
+
+func TestSessionsAndBreaches(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := t.Context()
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	if err := db.SaveSession(ctx, "tok", "weiqing", "csrf1", now.Add(time.Hour), now); err != nil {
+		t.Fatal(err)
+	}
+	if u, c, err := db.Session(ctx, "tok", now.Add(59*time.Minute)); err != nil || u != "weiqing" || c != "csrf1" {
+		t.Errorf("Session before expiry = %q, %q, %v; want weiqing, csrf1", u, c, err)
+	}
+	if _, _, err := db.Session(ctx, "tok", now.Add(time.Hour)); !errors.Is(err, dispatch.ErrNotFound) {
+		t.Errorf("Session at expiry: %v; want ErrNotFound", err)
+	}
+	if _, _, err := db.Session(ctx, "other", now); !errors.Is(err, dispatch.ErrNotFound) {
+		t.Errorf("unknown session: %v; want ErrNotFound", err)
+	}
+	for i := 1; i <= 3; i++ {
+		if n, err := db.LoginFailed(ctx, "user:x", time.Minute); err != nil || n != i {
+			t.Errorf("LoginFailed #%d = %d, %v", i, n, err)
+		}
+	}
+	if err := db.ClearLoginFailures(ctx, "user:x"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.LoginFailures(ctx, "user:x"); err != nil || n != 0 {
+		t.Errorf("after clear: %d, %v; want 0", n, err)
+	}
+	r, err := db.FileReport(ctx, "op1", dispatch.Report{Text: "灯坏了", Category: "设施维修", Created: now, Due: now.Add(time.Hour)}, "202612", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second escalation of the same stage is no breach
+		if _, err := db.MarkEscalated(ctx, r.ID, "dispatch", now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := db.SLABreaches(ctx); err != nil || n != 1 {
+		t.Errorf("SLABreaches = %d, %v; want 1", n, err)
 	}
 }

@@ -122,6 +122,15 @@ type Config struct {
 		Retention    Duration `yaml:"retention"`
 		SpeechToText []string `yaml:"speech_to_text"`
 	} `yaml:"media"`
+	// Staff are the web app's accounts; password_hash is printed by chorus passwd.
+	Staff []struct {
+		User         string `yaml:"user"`
+		PasswordHash string `yaml:"password_hash"`
+		Nick         string `yaml:"nick"`
+	} `yaml:"staff"`
+	Open311 struct {
+		APIKeys []string `yaml:"api_keys"`
+	} `yaml:"open311"`
 }
 
 // LoadConfig reads path and applies the environment's overrides (getenv is os.Getenv
@@ -269,6 +278,8 @@ var configRules = []rule{
 	atLeast("media.max_file_mb", 1, func(c *Config) int { return c.Media.MaxFileMB }),
 	atLeast("media.max_report_mb", 1, func(c *Config) int { return c.Media.MaxReportMB }),
 	atLeast("media.max_day_mb", 1, func(c *Config) int { return c.Media.MaxDayMB }),
+	checkStaff,
+	checkOpen311,
 }
 
 // check runs every rule.

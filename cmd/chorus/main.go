@@ -39,9 +39,13 @@ func main() {
 
 const usage = `用法 / usage:
   chorus run     [--config config.yaml]            connect to WeChat / WeCom and serve the groups
-  chorus console [--config config.yaml] [--json] [--at RFC3339]
+  chorus console [--config config.yaml] [--json] [--at RFC3339] [--http ADDR]
                                                    chat with the bot in the terminal
-  chorus demo    [--config config.yaml] [--json]   a scripted day (and week) in 长征社区
+                                                   (--http: the staff web app on its data)
+  chorus demo    [--config config.yaml] [--json] [--serve]
+                                                   a scripted day (and week) in 长征社区
+                                                   (--serve: then the web app on http.addr)
+  chorus passwd  < password                        a password hash for staff: in config
   chorus export  --month 2026-12 --out feedback.xlsx [--config config.yaml]
                                                    the month's feedback workbook`
 
@@ -61,6 +65,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		err = cmdDemo(ctx, args[1:], env)
 	case "export":
 		err = cmdExport(ctx, args[1:], env)
+	case "passwd":
+		err = cmdPasswd(args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return 0

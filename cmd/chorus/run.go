@@ -15,8 +15,11 @@ import (
 	"time"
 
 	"github.com/changzheng/chorus/bot"
+	"github.com/changzheng/chorus/bot/metrics"
+	"github.com/changzheng/chorus/bot/web"
 	"github.com/changzheng/chorus/bot/wechat"
 	"github.com/changzheng/chorus/bot/wecom"
+	"github.com/changzheng/chorus/dispatch"
 	"github.com/changzheng/chorus/store"
 )
 
@@ -63,7 +66,15 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 	if err != nil {
 		return err
 	}
-	svc, err := newService(cfg, db, now, log, saver)
+	var routeNames []string
+	if cfg.WeChat.Enabled {
+		routeNames = append(routeNames, "wechat")
+	}
+	if cfg.WeCom.Enabled {
+		routeNames = append(routeNames, "wecom")
+	}
+	mx := metrics.New(db, metrics.Options{Routes: routeNames, Now: now, Logger: log})
+	svc, err := newServiceObserved(cfg, db, now, log, saver, mx.Command)
 	if err != nil {
 		return err
 	}
@@ -158,14 +169,25 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 			log.Warn("group's transport is not running; its posts wait in the outbox", "group", g, "transport", t)
 		}
 	}
+	// Replies to reports filed through Open311 have nobody to go to: its sink drops them.
+	transports = append(transports, web.Open311Sink{})
 	b := bot.New(svc, db, bot.Options{
 		Transports: transports, Routes: routes, Webhooks: webhooks, Fallback: wecom.Webhook{},
 		WebhookPacing: bot.Pacing{PerMinute: cfg.Webhook.PerMinute, MaxLen: min(cfg.Webhook.MaxLen, wecom.MaxWebhookText)},
 		Pacing:        pacing, Instance: cfg.Instance, Sleep: ro.Sleep, Now: now, Logger: log,
-		Journal: journal, Health: health, Retired: retired,
+		Journal: journal, Health: health, Retired: retired, Observer: mx,
 	})
+	formTransport := "wechat"
+	for _, g := range cfg.Groups {
+		if g.Kind == string(dispatch.KindCoordinators) {
+			formTransport = g.Transport
+			break
+		}
+	}
+	ws := newWeb(cfg, db, webParts{com: svc.Community(), receive: b.Receive, transport: formTransport, now: now,
+		channels: channelsOf(db, up, log), metrics: mx, log: log})
 
-	srv, addr, err := serveHTTP(ctx, cfg.HTTP.Addr, db, up, health, log)
+	srv, addr, err := serveHTTP(ctx, cfg.HTTP.Addr, db, up, health, log, ws)
 	if err != nil {
 		return err
 	}
@@ -216,10 +238,14 @@ func missingWeComCredentials(cfg *Config) error {
 	return fmt.Errorf("wecom transport cannot start: set %s", strings.Join(missing, " and "))
 }
 
-// serveHTTP serves /healthz (Redis answers) and /readyz (Redis takes writes, which
-// transports are up and the routes the latest posts took).
-func serveHTTP(ctx context.Context, addr string, db *store.DB, health map[string]func() bool, redisOK *bot.Health, log *slog.Logger) (*http.Server, string, error) {
+// serveHTTP serves /healthz (Redis answers), /readyz (Redis takes writes, which
+// transports are up and the routes the latest posts took) and, on every other path, app
+// (the web app, the metrics and Open311; nil for none).
+func serveHTTP(ctx context.Context, addr string, db *store.DB, health map[string]func() bool, redisOK *bot.Health, log *slog.Logger, app http.Handler) (*http.Server, string, error) {
 	mux := http.NewServeMux()
+	if app != nil {
+		mux.Handle("/", app)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := db.Ping(r.Context()); err != nil {
 			http.Error(w, "redis: "+err.Error(), http.StatusServiceUnavailable)

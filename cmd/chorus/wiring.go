@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
@@ -12,10 +14,13 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/changzheng/chorus/bot"
 	"github.com/changzheng/chorus/bot/console"
 	"github.com/changzheng/chorus/bot/media"
+	"github.com/changzheng/chorus/bot/metrics"
+	"github.com/changzheng/chorus/bot/web"
 	"github.com/changzheng/chorus/dispatch"
 	"github.com/changzheng/chorus/store"
 )
@@ -87,6 +92,11 @@ func newMediaSaver(cfg *Config, log *slog.Logger) (*media.Saver, error) {
 // newService builds the dispatch service for cfg on db with the given clock; ms keeps
 // media (nil: none, as in the console).
 func newService(cfg *Config, db *store.DB, now func() time.Time, log *slog.Logger, ms dispatch.MediaSaver) (*dispatch.Service, error) {
+	return newServiceObserved(cfg, db, now, log, ms, nil)
+}
+
+// newServiceObserved is newService with observe told of every command (the metrics).
+func newServiceObserved(cfg *Config, db *store.DB, now func() time.Time, log *slog.Logger, ms dispatch.MediaSaver, observe func(verb, outcome string)) (*dispatch.Service, error) {
 	com, err := cfg.community()
 	if err != nil {
 		return nil, err
@@ -95,13 +105,18 @@ func newService(cfg *Config, db *store.DB, now func() time.Time, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	return dispatch.New(com, db, dispatch.Options{Now: now, Logger: log, Jobs: jobs, CatchUp: time.Duration(cfg.CatchUp), Media: ms}), nil
+	return dispatch.New(com, db, dispatch.Options{Now: now, Logger: log, Jobs: jobs, CatchUp: time.Duration(cfg.CatchUp),
+		Media: ms, Observe: observe}), nil
 }
 
 type consoleFlags struct {
 	config string
 	json   bool
 	at     string
+	// http is the address the staff web app is served on ("" for none); serve means
+	// http.addr from config.
+	http  string
+	serve bool
 }
 
 func parseConsoleFlags(name string, args []string, stderr io.Writer) (consoleFlags, error) {
@@ -111,6 +126,8 @@ func parseConsoleFlags(name string, args []string, stderr io.Writer) (consoleFla
 	fs.StringVar(&f.config, "config", "config.yaml", "config file")
 	fs.BoolVar(&f.json, "json", false, "write each bot message as one JSON object a line")
 	fs.StringVar(&f.at, "at", "", "start the console's clock at this RFC 3339 time")
+	fs.StringVar(&f.http, "http", "", "also serve the staff web app, metrics and Open311 on this address (127.0.0.1:8080)")
+	fs.BoolVar(&f.serve, "serve", false, "also serve the staff web app on http.addr, and keep serving after the script")
 	if err := fs.Parse(args); err != nil {
 		return f, usageError{err}
 	}
@@ -139,7 +156,8 @@ func consoleSession(ctx context.Context, f consoleFlags, env Env, in io.Reader, 
 	defer closeDB()
 	log := newLogger(env.Stderr, slog.LevelWarn)
 	clock := console.NewClock(start)
-	svc, err := newService(cfg, db, clock.Now, log, nil)
+	mx := metrics.New(db, metrics.Options{Routes: []string{console.Name}, Now: clock.Now, Logger: log})
+	svc, err := newServiceObserved(cfg, db, clock.Now, log, nil, mx.Command)
 	if err != nil {
 		return err
 	}
@@ -157,13 +175,59 @@ func consoleSession(ctx context.Context, f consoleFlags, env Env, in io.Reader, 
 		opts.Comment = "-- "
 	}
 	ct := console.New(opts)
-	b = bot.New(svc, db, bot.Options{Transports: []bot.Transport{ct}, Synchronous: true, Now: clock.Now, Logger: log})
+	b = bot.New(svc, db, bot.Options{Transports: []bot.Transport{ct, web.Open311Sink{}}, Synchronous: true,
+		Now: clock.Now, Logger: log, Observer: mx})
 	// The first tick records where each job's schedule starts, so :advance runs exactly
 	// the slots it passes.
 	if err := b.Tick(ctx, clock.Now()); err != nil {
 		return err
 	}
-	return ct.Run(ctx, b.Receive)
+	addr := f.http
+	if addr == "" && f.serve {
+		addr = cfg.HTTP.Addr
+	}
+	if addr == "" {
+		return ct.Run(ctx, b.Receive)
+	}
+	// The web app on the console's store and clock: its forms are messages to the same
+	// Bot, so their posts appear in this console's transcript.
+	parts := webParts{com: svc.Community(), receive: b.Receive, transport: console.Name, now: clock.Now,
+		channels: channelsOf(db, map[string]func() bool{console.Name: func() bool { return true }}, log), metrics: mx, log: log}
+	account := ""
+	if len(cfg.Staff) == 0 {
+		// No accounts in config: a one-off account for this run, so the screen can be tried.
+		pw := randomPassword()
+		h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
+		if err != nil {
+			return fmt.Errorf("web: %w", err)
+		}
+		parts.extraStaff = []web.Staff{{User: "demo", PasswordHash: string(h)}}
+		account = "，用户名 demo，密码 " + pw
+	}
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	redisOK := bot.NewHealth(bot.HealthOptions{Probe: db.Probe, Now: clock.Now, Logger: log})
+	srv, bound, err := serveHTTP(sctx, addr, db, map[string]func() bool{console.Name: func() bool { return true }}, redisOK, log, newWeb(cfg, db, parts))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Fprintf(env.Stderr, "chorus: 社区工作台 http://%s/ （本次运行的数据%s）\n", bound, account)
+	if err := ct.Run(ctx, b.Receive); err != nil {
+		return err
+	}
+	if f.serve {
+		fmt.Fprintln(env.Stderr, "chorus: 脚本已结束，工作台继续运行，按 Ctrl+C 退出")
+		<-ctx.Done()
+	}
+	return nil
+}
+
+// randomPassword is a one-off password for the demo's account.
+func randomPassword() string {
+	var b [9]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 func cmdConsole(ctx context.Context, args []string, env Env) error {

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/changzheng/chorus/bot/metrics"
+	"github.com/changzheng/chorus/bot/web"
+	"github.com/changzheng/chorus/dispatch"
+	"github.com/changzheng/chorus/store"
+)
+
+// checkStaff checks staff: the web app's accounts, each acting as a coordinator.
+func checkStaff(c *Config) []problem {
+	var ps []problem
+	seen := map[string]bool{}
+	for i, a := range c.Staff {
+		f := fmt.Sprintf("staff[%d]", i)
+		switch {
+		case a.User == "":
+			ps = append(ps, oops(f+".user", "empty")...)
+		case seen[a.User]:
+			ps = append(ps, oops(f+".user", "%q appears twice", a.User)...)
+		}
+		seen[a.User] = true
+		if _, err := bcrypt.Cost([]byte(a.PasswordHash)); err != nil {
+			ps = append(ps, oops(f+".password_hash", "not a bcrypt hash (print one with: chorus passwd)")...)
+		}
+		if a.Nick != "" && !slices.Contains(c.Coordinators, a.Nick) {
+			ps = append(ps, oops(f+".nick", "%q: not one of coordinators (the web app acts as a coordinator)", a.Nick)...)
+		}
+	}
+	return ps
+}
+
+// checkOpen311 checks open311.api_keys: long enough not to be guessed.
+func checkOpen311(c *Config) []problem {
+	var ps []problem
+	for i, k := range c.Open311.APIKeys {
+		if len(k) < 16 {
+			ps = append(ps, oops(fmt.Sprintf("open311.api_keys[%d]", i), "at least 16 characters")...)
+		}
+	}
+	return ps
+}
+
+const passwdHelp = `chorus passwd < password.txt
+
+Reads a password from standard input (the first line) and prints its bcrypt hash, for
+password_hash of an account under staff: in config.yaml.`
+
+// cmdPasswd prints the bcrypt hash of the password on stdin.
+func cmdPasswd(args []string, env Env) error {
+	if len(args) > 0 {
+		if args[0] == "-h" || args[0] == "--help" {
+			fmt.Fprintln(env.Stdout, passwdHelp)
+			return nil
+		}
+		return usageError{fmt.Errorf("passwd: unexpected argument %q (the password is read from standard input)", args[0])}
+	}
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("passwd: read password: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if len([]rune(pw)) < 8 {
+		return errors.New("passwd: the password needs at least 8 characters")
+	}
+	if len(pw) > 72 {
+		return errors.New("passwd: the password may have at most 72 bytes (bcrypt's limit)")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	if err != nil {
+		return fmt.Errorf("passwd: %w", err)
+	}
+	fmt.Fprintln(env.Stdout, string(h))
+	return nil
+}
+
+// webParts are what the web app is built from besides config and store.
+type webParts struct {
+	com       dispatch.Community
+	receive   func(ctx context.Context, m dispatch.Message) error
+	transport string
+	now       func() time.Time
+	channels  func(ctx context.Context) []web.Channel
+	metrics   *metrics.Metrics
+	log       *slog.Logger
+	// extraStaff is added to config's accounts (the demo's own account).
+	extraStaff []web.Staff
+}
+
+func newWeb(cfg *Config, db *store.DB, p webParts) *web.Server {
+	var staff []web.Staff
+	for _, a := range cfg.Staff {
+		staff = append(staff, web.Staff{User: a.User, PasswordHash: a.PasswordHash, Nick: a.Nick})
+	}
+	staff = append(staff, p.extraStaff...)
+	opts := web.Options{
+		Community: p.com, Staff: staff, Receive: p.receive, Transport: p.transport,
+		Channels: p.channels, Open311Keys: cfg.Open311.APIKeys, Now: p.now, Logger: p.log,
+	}
+	if p.metrics != nil {
+		opts.Metrics = p.metrics.Handler()
+	}
+	return web.New(db, opts)
+}
+
+// channelsOf reports each transport's health for the overview: up, and its outbox depth.
+// How many posts the budget still allows is the pacer's to say; it is shown as unknown.
+func channelsOf(db *store.DB, health map[string]func() bool, log *slog.Logger) func(ctx context.Context) []web.Channel {
+	return func(ctx context.Context) []web.Channel {
+		var names []string
+		for n := range health {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		var out []web.Channel
+		for _, n := range names {
+			q, err := db.Queued(ctx, n)
+			if err != nil {
+				log.ErrorContext(ctx, "web: outbox depth", "transport", n, "err", err)
+				q = -1
+			}
+			out = append(out, web.Channel{Name: n, Up: health[n](), Queued: q, BudgetLeft: -1})
+		}
+		return out
+	}
+}

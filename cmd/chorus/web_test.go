@@ -31,7 +31,7 @@ func TestStaffConfig(t *testing.T) {
 	for extra, want := range map[string]string{
 		"staff:\n  - user: weiqing\n    password_hash: \"" + string(hash) + "\"\n    nick: 魏青\nopen311:\n  api_keys: [district-key-0123456789]\n": "",
 		"staff:\n  - user: weiqing\n    password_hash: secret\n":                                 "staff[0].password_hash: not a bcrypt hash",
-		"staff:\n  - user: weiqing\n    password_hash: \"" + string(hash) + "\"\n    nick: 雷胜\n": `line 148: staff[0].nick: "雷胜": not one of coordinators`,
+		"staff:\n  - user: weiqing\n    password_hash: \"" + string(hash) + "\"\n    nick: 雷胜\n": `staff[0].nick: "雷胜": not one of coordinators`,
 		"open311:\n  api_keys: [short]\n":                                                        "open311.api_keys[0]: at least 16 characters",
 	} {
 		env, path, _, _ := testEnv(t, "")

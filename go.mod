@@ -3,6 +3,7 @@ module github.com/changzheng/chorus
 go 1.26.0
 
 require (
+	github.com/6tail/lunar-go v1.4.7
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/coder/websocket v1.8.15
 	github.com/eatmoreapple/openwechat v1.4.10

@@ -279,7 +279,7 @@ func withRawNote(cmd Command, raw string) Command {
 		return c
 	case Complete:
 		if c.Note != "" && tail != "" {
-			if _, phrase, ok := ParseHours(tail); ok {
+			if _, phrase, ok := ParseHoursAny(tail); ok {
 				tail = strings.TrimSpace(strings.Replace(tail, phrase, "", 1))
 			}
 			c.Note = tail
@@ -393,7 +393,12 @@ func build(a alias, rest string) (Command, error) {
 			return nil, refuse(formatComplete)
 		}
 		c := Complete{Task: id}
-		if h, phrase, ok := ParseHours(tail); ok {
+		if h, phrase, ok := ParseHoursAny(tail); ok {
+			// 完成 1 -5小时 and 0小时 are refused here; hours beyond the task's length
+			// are refused by the handler, which knows the task.
+			if h <= 0 || negativeBefore(tail, phrase) {
+				return nil, refuse(replyHoursPositive)
+			}
 			c.Hours = h.Hours()
 			tail = strings.Replace(tail, phrase, "", 1)
 		}

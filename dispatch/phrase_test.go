@@ -37,7 +37,7 @@ var whenCases = []whenCase{
 	{in: "早上好，大家辛苦了", want: ""},
 	{in: "明天晚上 巡逻", want: "2026-11-28 19:00", phrase: "明天晚上"},
 	// Relative days.
-	{in: "今天", want: "2026-11-27 09:00"},
+	{in: "今天", want: "2026-11-27 11:00"}, // 09:00 has passed: the next round hour
 	{in: "今天下午", want: "2026-11-27 15:00"},
 	{in: "明天", want: "2026-11-28 09:00"},
 	{in: "明天晚上", want: "2026-11-28 19:00"},
@@ -129,7 +129,7 @@ var whenCases = []whenCase{
 	{in: "两点", want: "2026-11-27 14:00"},
 	{in: "下午两点半", want: "2026-11-27 14:30"},
 	{in: "下午15点", want: "2026-11-27 15:00"},
-	{in: "晚上7点到9点", want: "2026-11-27 19:00", phrase: "晚上7点"},
+	{in: "晚上7点到9点", want: "2026-11-27 19:00"},
 	{in: "下午3点2小时", want: "2026-11-27 15:00", phrase: "下午3点"},
 	{in: "明天0点", want: "2026-11-28 00:00"},
 	// Full-width input, returned as typed.

@@ -7,7 +7,10 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	whenpkg "github.com/changzheng/chorus/dispatch/when"
 )
 
 const (
@@ -30,26 +33,34 @@ var partSeparators = strings.NewReplacer("，", " ", ",", " ", "、", " ", "；"
 
 // ParseTaskSpec reads a task's title, time, place, headcount and duration from 发布's text:
 // the first word left after the time, headcount and hours are taken out is the title, the
-// rest the place.
+// rest the place. A range (下午3点到5点) sets the duration. It never turns what it cannot
+// read into the place: a word left over that looks like a time is asked about, and a
+// value out of range (25点, 12月99日, 需要-3人, -2小时) is refused with the allowed range.
 func ParseTaskSpec(text string, now time.Time, loc *time.Location) (TaskSpec, error) {
 	spec := TaskSpec{Need: 1, Duration: time.Hour}
 	// ，、； separate the parts as spaces do: 发放宣传材料，明天上午9点，社区门口，需要3人.
 	rest := " " + partSeparators.Replace(text) + " "
-	if when, phrase, ok := ParseWhen(rest, now, loc); ok {
-		if !when.After(now) {
-			return spec, refuse(fmt.Sprintf(replyPastTime, FormatWhen(when, now, loc)))
+	if r, ok := whenpkg.Parse(rest, now, loc, whenpkg.Defaults{}); ok {
+		if !r.Time.After(now) {
+			return spec, refuse(fmt.Sprintf(replyPastTime, FormatWhen(r.Time, now, loc)))
 		}
-		spec.Start = when
-		rest = strings.Replace(rest, phrase, " ", 1)
+		spec.Start = r.Time
+		if r.Duration > 0 {
+			spec.Duration = r.Duration
+		}
+		rest = rest[:r.Start] + " " + rest[r.End:]
 	}
 	if n, phrase, ok := ParseHeadcountAny(rest); ok {
-		if n < 1 || n > 999 {
+		if n < 1 || n > 999 || negativeBefore(rest, phrase) {
 			return spec, refuse(replyHeadcount)
 		}
 		spec.Need = n
 		rest = strings.Replace(rest, phrase, " ", 1)
 	}
-	if d, phrase, ok := ParseHours(rest); ok {
+	if d, phrase, ok := ParseHoursAny(rest); ok {
+		if d < 10*time.Minute || d > 24*time.Hour || negativeBefore(rest, phrase) {
+			return spec, refuse(replyTaskDuration)
+		}
 		spec.Duration = d
 		rest = strings.Replace(rest, phrase, " ", 1)
 	}
@@ -57,12 +68,58 @@ func ParseTaskSpec(text string, now time.Time, loc *time.Location) (TaskSpec, er
 	if len(words) == 0 {
 		return spec, refuse(formatPublish)
 	}
+	for i, w := range words {
+		if err := unreadTime(w, i > 0); err != nil {
+			return spec, err
+		}
+	}
 	spec.Title = words[0]
 	spec.Place = strings.Join(words[1:], " ")
 	if utf8.RuneCountInString(spec.Title) > maxTitleRunes || utf8.RuneCountInString(spec.Place) > maxPlaceRunes {
 		return spec, refuse(replyTaskTooLong)
 	}
 	return spec, nil
+}
+
+// unreadTime refuses a word left over from 发布 that is a time out of range (25点, 12月99日)
+// or, unless it is the title, one that looks like a time chorus could not read
+// (大大大后天): such a word must not become the place.
+func unreadTime(w string, notTitle bool) error {
+	if ps := whenpkg.Problems(w); len(ps) > 0 {
+		p := ps[0]
+		switch p.Field {
+		case whenpkg.FieldHour:
+			return refuse(fmt.Sprintf(replyBadHour, p.Phrase))
+		case whenpkg.FieldMinute:
+			return refuse(fmt.Sprintf(replyBadMinute, p.Phrase))
+		case whenpkg.FieldMonth:
+			return refuse(fmt.Sprintf(replyBadMonth, p.Phrase))
+		default:
+			return refuse(fmt.Sprintf(replyBadDay, p.Phrase, p.Max))
+		}
+	}
+	if strings.HasPrefix(w, "-") || strings.HasPrefix(w, "－") {
+		return refuse(fmt.Sprintf(replyUnreadNumber, w))
+	}
+	if notTitle && whenpkg.LooksLikeTime(w) {
+		return refuse(fmt.Sprintf(replyUnreadTime, w))
+	}
+	return nil
+}
+
+// negativeBefore reports whether phrase is written in s right after a minus sign
+// (需要-3人, -2小时): such a number is refused, not read without its sign.
+func negativeBefore(s, phrase string) bool {
+	i := strings.Index(s, phrase)
+	if i <= 0 {
+		return false
+	}
+	before := strings.TrimRightFunc(s[:i], unicode.IsSpace)
+	for _, lead := range headcountLeads {
+		before = strings.TrimSuffix(before, lead)
+	}
+	before = strings.TrimRightFunc(before, unicode.IsSpace)
+	return strings.HasSuffix(before, "-") || strings.HasSuffix(before, "－") || strings.HasSuffix(before, "负")
 }
 
 func (s *Service) publish(ctx context.Context, t *turn, c Publish) ([]Post, error) {
@@ -254,8 +311,8 @@ func (s *Service) release(ctx context.Context, t *turn, c Release) ([]Post, erro
 }
 
 func (s *Service) complete(ctx context.Context, t *turn, c Complete) ([]Post, error) {
-	if c.Hours < 0 || c.Hours > 24 {
-		return nil, refuse(formatComplete)
+	if c.Hours < 0 {
+		return nil, refuse(replyHoursPositive)
 	}
 	task, err := s.st.Task(ctx, c.Task)
 	if errors.Is(err, ErrNotFound) {
@@ -272,6 +329,12 @@ func (s *Service) complete(ctx context.Context, t *turn, c Complete) ([]Post, er
 	hours := c.Hours
 	if hours == 0 {
 		hours = task.Duration.Hours()
+	}
+	// Hours feed each unit's monthly feedback: more than twice the task's length (at
+	// least an hour more) is a typo, not service, and is refused with the range.
+	if limit := max(2*task.Duration, task.Duration+time.Hour); hours > limit.Hours() {
+		d := formatHours(task.Duration.Hours())
+		return nil, refuse(fmt.Sprintf(replyHoursRange, formatHours(limit.Hours()), task.ID, d, task.ID, d))
 	}
 	minutes := int(math.Round(hours * 60))
 	res, err := s.st.CompleteTask(ctx, t.op, c.Task, t.me.ID, minutes, c.Note, s.month(t.now), t.now)

@@ -86,6 +86,7 @@ func TestConsoleTranscripts(t *testing.T) {
 		{"reports", []string{"--at", "2026-11-30T09:00:00+08:00"}},
 		{"morning_json", []string{"--at", "2026-11-30T07:30:00+08:00", "--json"}},
 		{"forgiving", []string{"--at", "2026-11-30T09:00:00+08:00"}},
+		{"times", []string{"--at", "2026-11-30T09:05:00+08:00"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			input := strings.TrimSuffix(tc.name, "_json") + ".txt"

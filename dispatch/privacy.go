@@ -76,7 +76,41 @@ func MaskPersonal(text string) string {
 }
 
 // maskNumbers hides phone and ID card numbers.
-func maskNumbers(s string) string {
+func maskNumbers(s string) string { return replaceNumbers(s, true) }
+
+// GluePersonal writes each phone and ID card number in text as one run of digits
+// ("138 1234 5678" → "13812345678"), so that a parser that splits text at spaces (发布's
+// title and place) keeps it whole, and the privacy door can still find it.
+// The same goes for a name after a cue word and a space ("我是 杨淑华" → "我是杨淑华").
+func GluePersonal(text string) string { return glueNames(replaceNumbers(text, false)) }
+
+// glueNames drops the spaces between a cue word and the name after it.
+func glueNames(s string) string {
+	t := newText(s)
+	var b strings.Builder
+	done := 0 // runes of t written to b
+	for i := 0; i < len(t.r); i++ {
+		_, j, ok := t.word(i, nameCues)
+		if !ok {
+			continue
+		}
+		k := t.spaces(j)
+		if k == j || t.nameAt(k, false) == 0 {
+			continue
+		}
+		b.WriteString(t.slice(done, j))
+		done = k
+		i = k - 1
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(t.slice(done, len(t.r)))
+	return b.String()
+}
+
+// replaceNumbers masks (or, with mask false, glues) every phone and ID card number.
+func replaceNumbers(s string, mask bool) string {
 	// Fold full-width digits and punctuation, remembering where each folded byte came from.
 	var f strings.Builder
 	offs := make([]int, 0, len(s)+1)
@@ -108,6 +142,14 @@ func maskNumbers(s string) string {
 			}
 		}
 		masked, ok := maskNumber(kind, folded, start, end)
+		if ok && !mask {
+			masked = strings.Map(func(r rune) rune {
+				if r == ' ' || r == '-' || r == '.' {
+					return -1
+				}
+				return r
+			}, folded[start:end])
+		}
 		if !ok {
 			_, size := utf8.DecodeRuneInString(folded[start:])
 			p = start + size

@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -112,5 +113,21 @@ func FuzzMaskPersonal(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		MaskPersonal(s)
+	})
+}
+
+func FuzzUnmark(f *testing.F) {
+	for _, s := range []string{"报事人：\uE000关秀英\uE001（私聊）", "\uE000", "\uE001\uE000x", "我是 杨淑华 138 1234 5678"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, full := range []bool{true, false} {
+			if out := unmark(s, full); strings.ContainsAny(out, "\uE000\uE001") {
+				t.Errorf("unmark(%q, %v) = %q keeps a mark", s, full, out)
+			}
+		}
+		if g := GluePersonal(s); MaskPersonal(g) == g && MaskPersonal(s) != s {
+			t.Errorf("GluePersonal(%q) = %q hides what MaskPersonal finds", s, g)
+		}
 	})
 }

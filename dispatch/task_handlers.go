@@ -129,7 +129,9 @@ func (s *Service) publish(ctx context.Context, t *turn, c Publish) ([]Post, erro
 	if t.group.Team == "" {
 		return nil, refuse(replyPublishWhere)
 	}
-	spec, err := ParseTaskSpec(c.Text, t.now, s.c.Loc)
+	// A phone number typed with spaces must not be split into title and place, where the
+	// privacy door could no longer tell it is one.
+	spec, err := ParseTaskSpec(GluePersonal(c.Text), t.now, s.c.Loc)
 	if err != nil {
 		return nil, err
 	}

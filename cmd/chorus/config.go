@@ -73,9 +73,11 @@ type Config struct {
 		Members []string `yaml:"members"`
 	} `yaml:"rosters"`
 	Redis struct {
-		Addr     string `yaml:"addr"`
-		Password string `yaml:"password"`
-		DB       int    `yaml:"db"`
+		Addr string `yaml:"addr"`
+		// Cluster lists seed nodes of a Redis Cluster; set, it is used instead of addr.
+		Cluster  []string `yaml:"cluster"`
+		Password string   `yaml:"password"`
+		DB       int      `yaml:"db"`
 	} `yaml:"redis"`
 	DataDir string `yaml:"data_dir"`
 	// JournalMax bounds the inbound messages kept in data_dir while Redis is unreachable;
@@ -259,6 +261,12 @@ var configRules = []rule{
 	checkSchedule,
 	checkRosters,
 	atLeast("redis.db", 0, func(c *Config) int { return c.Redis.DB }),
+	func(c *Config) []problem { // one Redis or one cluster, never both
+		if len(c.Redis.Cluster) > 0 && c.Redis.Addr != "" {
+			return oops("redis.cluster", "set redis.addr or redis.cluster, not both")
+		}
+		return nil
+	},
 	notNegative("wechat.min_gap", func(c *Config) Duration { return c.WeChat.MinGap }),
 	notNegative("wechat.jitter", func(c *Config) Duration { return c.WeChat.Jitter }),
 	notNegative("wechat.account_gap", func(c *Config) Duration { return c.WeChat.AccountGap }),

@@ -28,10 +28,17 @@ import (
 // openStore connects to the configured Redis, or starts the embedded store with a notice
 // when none is configured. The returned close releases it.
 func openStore(ctx context.Context, cfg *Config, env Env) (*store.DB, func(), error) {
-	var rdb *redis.Client
-	var closeFn func()
+	var rdb redis.UniversalClient
 	where := ""
 	switch url := env.Getenv("CHORUS_REDIS_URL"); {
+	case strings.HasPrefix(url, "redis+cluster://"), strings.HasPrefix(url, "rediss+cluster://"):
+		// A cluster: one seed node, more as ?addr=host:port; go-redis finds the rest.
+		opt, err := redis.ParseClusterURL(strings.Replace(url, "+cluster://", "://", 1))
+		if err != nil {
+			return nil, nil, fmt.Errorf("CHORUS_REDIS_URL: %w", err)
+		}
+		opt.MaintNotificationsConfig = quietMaint()
+		rdb, where = redis.NewClusterClient(opt), "cluster "+strings.Join(opt.Addrs, ",")
 	case url != "":
 		opt, err := redis.ParseURL(url)
 		if err != nil {
@@ -39,22 +46,31 @@ func openStore(ctx context.Context, cfg *Config, env Env) (*store.DB, func(), er
 		}
 		opt.MaintNotificationsConfig = quietMaint()
 		rdb, where = redis.NewClient(opt), opt.Addr
-		closeFn = func() { _ = rdb.Close() }
+	case len(cfg.Redis.Cluster) > 0:
+		// Every key of a community shares one hash tag, so one slot: its scripts run
+		// on one node, and a failover moves the community as a whole.
+		rdb = redis.NewClusterClient(&redis.ClusterOptions{Addrs: cfg.Redis.Cluster, Password: cfg.Redis.Password,
+			MaintNotificationsConfig: quietMaint()})
+		where = "cluster " + strings.Join(cfg.Redis.Cluster, ",")
 	case cfg.Redis.Addr != "":
 		rdb = redis.NewClient(&redis.Options{Addr: cfg.Redis.Addr, Password: cfg.Redis.Password, DB: cfg.Redis.DB,
 			MaintNotificationsConfig: quietMaint()})
 		where = cfg.Redis.Addr
-		closeFn = func() { _ = rdb.Close() }
 	default:
 		emb, err := store.StartEmbedded()
 		if err != nil {
 			return nil, nil, err
 		}
 		fmt.Fprintln(env.Stderr, "chorus: 未配置 Redis，数据只保存在内存中，退出即丢失 (no Redis configured: data is kept in memory only)")
-		rdb, where = emb.Client, "embedded"
-		closeFn = func() { _ = emb.Close() }
+		db := store.New(emb.Client, store.Options{Community: cfg.Community.ID})
+		return loadStore(ctx, db, "embedded", func() { _ = emb.Close() })
 	}
 	db := store.New(rdb, store.Options{Community: cfg.Community.ID})
+	return loadStore(ctx, db, where, func() { _ = rdb.Close() })
+}
+
+// loadStore checks that Redis answers and loads the scripts; on failure it closes.
+func loadStore(ctx context.Context, db *store.DB, where string, closeFn func()) (*store.DB, func(), error) {
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := db.Ping(pctx); err != nil {

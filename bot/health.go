@@ -23,6 +23,7 @@ type Health struct {
 	mu    sync.Mutex
 	down  bool
 	since time.Time // when the current outage began
+	back  time.Time // when the last outage ended
 }
 
 // HealthOptions configures a Health. The zero value of each field is documented.
@@ -86,10 +87,26 @@ func (h *Health) Check(ctx context.Context) bool {
 		h.down, h.since = true, h.now()
 		h.log.ErrorContext(ctx, "redis unreachable; inbound messages are kept in data_dir until it is back", "err", err)
 	case err == nil && h.down:
-		h.down = false
+		h.down, h.back = false, h.now()
 		h.log.InfoContext(ctx, "redis reachable again", "down_for", h.now().Sub(h.since).Round(time.Millisecond).String())
 	}
 	return err == nil
+}
+
+// afterOutage is how long after an outage an error is still taken for one of its
+// stragglers: a call that failed during the outage may return just after the probe that
+// saw Redis back.
+const afterOutage = 5 * time.Second
+
+// InOutage reports whether an error met now belongs to an outage: Redis is down (a probe
+// made now fails) or came back moments ago.
+func (h *Health) InOutage(ctx context.Context) bool {
+	if !h.Check(ctx) {
+		return true
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return !h.back.IsZero() && h.now().Sub(h.back) < afterOutage
 }
 
 // Run probes every Every until ctx ends.

@@ -161,7 +161,7 @@ func (b *Bot) keep(ctx context.Context, m dispatch.Message) bool {
 // outage has its own two lines), as an error otherwise.
 func (b *Bot) redisErr(ctx context.Context, msg string, err error, args ...any) {
 	args = append(args, "err", err)
-	if b.opts.Health != nil && !b.opts.Health.Check(ctx) {
+	if b.opts.Health != nil && b.opts.Health.InOutage(ctx) {
 		b.log.DebugContext(ctx, msg, args...)
 		return
 	}

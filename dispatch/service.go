@@ -106,13 +106,22 @@ type turn struct {
 func (t *turn) reply(text string) Post {
 	p := Post{Chat: t.m.Chat, Text: text, ReplyTo: t.m.ID}
 	if !t.m.Chat.IsPrivate() {
-		who := t.me.Nick
-		if who == "" {
-			who = stableRef(t.m.From)
-		}
-		p.Mentions = []string{who}
+		p.Mentions = []string{t.mentionName()}
 	}
 	return p
+}
+
+// mentionName is how the speaker is named in a reply. On WeChat it is the nickname, which
+// makes the mention a real one. On WeCom the sender is known by userid, which people do not
+// read as a name (@leisheng): the registered name (登记) names them instead when there is one.
+func (t *turn) mentionName() string {
+	if t.m.Transport == "wecom" && t.me.Name != "" {
+		return t.me.Name
+	}
+	if t.me.Nick != "" {
+		return t.me.Nick
+	}
+	return stableRef(t.m.From)
 }
 
 // mention adds names to p's mentions, each once.

@@ -134,37 +134,42 @@ func (e *AckError) Retryable() bool {
 	return false
 }
 
-// render turns a post into markdown: each mention as "@nick " before the text, and
-// markdown's special characters escaped so the text shows as written.
+// render turns a post into markdown: each mention as "@name " before the text it belongs
+// to. WeCom's markdown shows a backslash escape as typed ("\#1"), so nothing is escaped;
+// instead the few ASCII characters that would turn a user's words into markup (emphasis,
+// code, links, font tags) become their full-width forms, which read the same.
 func render(p dispatch.Post) string {
-	var b strings.Builder
-	for _, m := range p.Mentions {
-		b.WriteString("@")
-		b.WriteString(escapeMarkdown(m))
-		b.WriteString(" ")
-	}
-	b.WriteString(escapeMarkdown(p.Text))
-	return b.String()
+	return plain(p.Compose(func(name string) string { return "@" + name + " " }))
 }
 
-// escapeMarkdown backslash-escapes the characters WeCom markdown treats as markup
-// (emphasis, code, links, font tags) and the line-leading ones that would start a
-// heading, a quote or a list.
-func escapeMarkdown(s string) string {
+// plain replaces the characters WeCom markdown treats as markup with full-width lookalikes,
+// and the "#" of a line-leading "# " (a heading; "#12" stays as typed) likewise.
+func plain(s string) string {
+	rs := []rune(s)
 	var b strings.Builder
 	b.Grow(len(s))
-	lineStart := true
-	for _, r := range s {
+	for i, r := range rs {
 		switch r {
-		case '\\', '*', '_', '`', '[', ']', '<', '>':
-			b.WriteByte('\\')
-		case '#', '-':
-			if lineStart {
-				b.WriteByte('\\')
+		case '*':
+			r = '＊'
+		case '_':
+			r = '＿'
+		case '`':
+			r = '｀'
+		case '[':
+			r = '［'
+		case ']':
+			r = '］'
+		case '<':
+			r = '＜'
+		case '>':
+			r = '＞'
+		case '#':
+			if (i == 0 || rs[i-1] == '\n') && i+1 < len(rs) && (rs[i+1] == ' ' || rs[i+1] == '#') {
+				r = '＃'
 			}
 		}
 		b.WriteRune(r)
-		lineStart = r == '\n'
 	}
 	return b.String()
 }

@@ -298,7 +298,9 @@ func TestReplyAndPush(t *testing.T) {
 	}
 	want := wecomtest.Reply{
 		ReqID: cb.ReqID, MsgID: cb.MsgID, MsgType: "stream", StreamID: r.StreamID, Finish: true,
-		Content: `@zhangsan 已认领 \*#12\* \[发放材料\]`, Conn: 1,
+		// No backslash escapes (WeCom shows them as typed): markup characters become
+		// their full-width forms.
+		Content: "@zhangsan 已认领 ＊#12＊ ［发放材料］", Conn: 1,
 	}
 	if d := cmp.Diff(want, r); d != "" {
 		t.Errorf("reply (-want +got):\n%s", d)
@@ -326,8 +328,8 @@ func TestReplyAndPush(t *testing.T) {
 	if p, err = h.srv.NextPush(wait); err != nil {
 		t.Fatal(err)
 	}
-	if p.ChatID != groupID || p.Content != "\\# 今日任务\n\\- 巡逻" {
-		t.Errorf("push %+v; want escaped markdown to %s", p, groupID)
+	if p.ChatID != groupID || p.Content != "＃ 今日任务\n- 巡逻" || strings.Contains(p.Content, "\\") {
+		t.Errorf("push %+v; want markdown without escapes, no heading, to %s", p, groupID)
 	}
 	if err := h.tr.Send(ctx, dispatch.Post{Chat: dispatch.Chat{User: "lisi", Transport: "wecom", Ref: "lisi"}, Text: "好的"}); err != nil {
 		t.Fatal(err)

@@ -98,7 +98,7 @@ func (b *syncBuffer) String() string {
 // world is what outlives one run of chorus in a test: the config and data_dir, the
 // Redis, the WeChat fake and the log.
 type world struct {
-	t         *testing.T
+	t         testing.TB
 	id        string // community id, unique per test
 	dir       string // data_dir; config.yaml lives there too
 	config    string
@@ -108,15 +108,17 @@ type world struct {
 	fake      *wechattest.Server
 	logs      *syncBuffer
 	logWriter io.Writer
+	// sleep is chorus's waits: fastSleep, unless a benchmark needs pacing in real time.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // mustWorld builds a world: the config in t.TempDir(), Redis from CHORUS_TEST_REDIS (the
 // community's keys deleted when the test ends) or a miniredis, and the WeChat fake.
-func mustWorld(t *testing.T, fc wechattest.Config) *world {
+func mustWorld(t testing.TB, fc wechattest.Config) *world {
 	t.Helper()
 	var b [6]byte
 	_, _ = rand.Read(b[:])
-	w := &world{t: t, id: "t" + hex.EncodeToString(b[:]), dir: t.TempDir(), logs: &syncBuffer{}}
+	w := &world{t: t, id: "t" + hex.EncodeToString(b[:]), dir: t.TempDir(), logs: &syncBuffer{}, sleep: fastSleep}
 	w.logWriter = io.MultiWriter(t.Output(), w.logs)
 	w.config = filepath.Join(w.dir, "config.yaml")
 	w.writeConfig(false)
@@ -207,7 +209,7 @@ func (w *world) mustRun() *running {
 	}
 	go func() {
 		r.done <- runWith(ctx, []string{"--config", w.config}, env, runOptions{
-			WeChatHTTP: w.fake.Client(), Sleep: fastSleep, Ready: func(a string) { r.addr <- a },
+			WeChatHTTP: w.fake.Client(), Sleep: w.sleep, Ready: func(a string) { r.addr <- a },
 		})
 	}()
 	select {
@@ -222,7 +224,7 @@ func (w *world) mustRun() *running {
 }
 
 // mustStop cancels the run (SIGTERM) and asserts runWith returned nil: exit 0.
-func (r *running) mustStop(t *testing.T) {
+func (r *running) mustStop(t testing.TB) {
 	t.Helper()
 	r.once.Do(func() {
 		r.cancel()
@@ -238,7 +240,7 @@ func (r *running) mustStop(t *testing.T) {
 }
 
 // waitCtx bounds one wait on the fake.
-func waitCtx(t *testing.T) context.Context {
+func waitCtx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	t.Cleanup(cancel)
 	return ctx
@@ -379,7 +381,7 @@ func (w *world) mustAnswered(from int, group string, want map[string]string) []w
 }
 
 // mustInOrder checks that nicks were answered in group in this order.
-func mustInOrder(t *testing.T, sent []wechattest.Sent, group string, nicks ...string) {
+func mustInOrder(t testing.TB, sent []wechattest.Sent, group string, nicks ...string) {
 	t.Helper()
 	var all []string
 	for _, s := range sent {

@@ -45,6 +45,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	path := fs.String("config", "config.yaml", "config file")
+	acceptEmpty := fs.Bool("accept-empty-store", false, "start even though the Redis has lost the data data_dir says it held")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -62,6 +63,15 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		return err
 	}
 	defer closeDB()
+	if cfg.Redis.Addr != "" || env.Getenv("CHORUS_REDIS_URL") != "" {
+		// The embedded store is empty at every start by design; a real one must not be.
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return fmt.Errorf("data_dir: %w", err)
+		}
+		if err := checkStore(ctx, db, cfg.DataDir, cfg.Community.ID, *acceptEmpty, now()); err != nil {
+			return err
+		}
+	}
 	saver, err := newMediaSaver(cfg, log)
 	if err != nil {
 		return err

@@ -292,3 +292,48 @@ func (t *text) street(i int) (string, int, bool) {
 	}
 	return "", i, false
 }
+
+// emergencyCue is one kind of emergency: a report is one when it holds any of what and, if
+// with is not empty, any of with too (燃气 alone is a stove; 燃气 with 味 is a leak).
+type emergencyCue struct {
+	what, with []string
+	category   string
+}
+
+// emergencyCues are the emergencies of the contract's "Urgent reports", each with the
+// category it belongs to whatever else the text says (gas is 治安消防, not 环境卫生 for its
+// smell; someone trapped in a lift is a rescue, not 设施维修).
+func emergencyCues() []emergencyCue {
+	return []emergencyCue{
+		{what: []string{"燃气", "煤气", "天然气", "液化气"}, with: []string{"味", "泄漏", "漏气", "泄露", "漏了"}, category: "治安消防"},
+		{what: []string{"着火", "起火", "失火", "火灾", "冒烟", "浓烟", "烧起来", "火很大", "有烟"}, category: "治安消防"},
+		{what: []string{"电梯困人", "困电梯", "困在电梯", "被困电梯", "关在电梯", "电梯里有人", "卡在电梯", "电梯关人"}, category: "治安消防"},
+		{what: []string{"走失", "走丢", "孩子丢了", "找不到孩子", "老人不见了", "找不到老人"}, category: "治安消防"},
+		{what: []string{"摔倒", "跌倒", "摔了一跤", "晕倒", "昏倒", "倒地不起"}, category: "帮扶救助"},
+		{what: []string{"天花板", "屋顶", "房顶", "吊顶"}, with: []string{"哗哗", "往下流水", "往下淌", "灌水", "大量漏水", "水往下流", "流水"}, category: "设施维修"},
+		{what: []string{"敲门没人应", "敲门不应", "敲门没反应", "敲门没人开", "叫门没人应", "几天没见", "好几天没出门"}, category: "帮扶救助"},
+	}
+}
+
+// Emergency reports whether text reads as an emergency (a gas smell, fire or smoke,
+// someone trapped in a lift, a missing person, a fall, water pouring through a ceiling, an
+// elderly person not answering the door) and the category it then belongs to. Negated
+// cues (没有燃气味) are not told apart: a false alarm costs a call, a missed one a life.
+func Emergency(text string) (category string, ok bool) {
+	// A stove that will not light (燃气灶打不着火) speaks of fire but is no emergency.
+	t := strings.NewReplacer("打不着火", "", "点不着火", "", "打着火", "", "点着火", "", "不着火", "").Replace(Normalize(text))
+	has := func(words []string) bool {
+		for _, w := range words {
+			if strings.Contains(t, w) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range emergencyCues() {
+		if has(c.what) && (len(c.with) == 0 || has(c.with)) {
+			return c.category, true
+		}
+	}
+	return "", false
+}

@@ -3,6 +3,8 @@ package dispatch
 import (
 	"slices"
 	"time"
+
+	"github.com/changzheng/chorus/dispatch/workday"
 )
 
 // GroupKind says what a group is for; it decides who counts as a member there.
@@ -82,6 +84,20 @@ type Community struct {
 	AttachWithin time.Duration
 	// MediaLimits bound what is kept per report and per person a day (zero: no limit).
 	MediaLimits MediaLimits
+	// Emergency are the numbers an urgent report's reply starts with ("火警 119").
+	Emergency []string
+	// UrgentSLA is how long an urgent report may wait to be dispatched, on the clock, not
+	// the calendar (default 30m).
+	UrgentSLA time.Duration
+	// Calendar, when set, makes SLA clocks count working time (sla.working_days); nil
+	// counts every hour.
+	Calendar *workday.Calendar
+	// RateReminder is how long after 办结 an unrated report's reporter is reminded, once
+	// (default 24h); AutoClose is when it is closed as 默认满意 (default 7 days).
+	RateReminder, AutoClose time.Duration
+	// DigestMin is how many reports a party needs in the week to have its rates in the
+	// digest (default 3).
+	DigestMin int
 }
 
 // Group returns the configured group with this name.
@@ -139,6 +155,18 @@ func (c *Community) withDefaults() {
 	}
 	if c.ReminderBefore <= 0 {
 		c.ReminderBefore = time.Hour
+	}
+	if c.UrgentSLA <= 0 {
+		c.UrgentSLA = 30 * time.Minute
+	}
+	if c.RateReminder <= 0 {
+		c.RateReminder = 24 * time.Hour
+	}
+	if c.AutoClose <= 0 {
+		c.AutoClose = 7 * 24 * time.Hour
+	}
+	if c.DigestMin <= 0 {
+		c.DigestMin = 3
 	}
 	if len(c.Categories) == 0 {
 		c.Categories = DefaultCategories()

@@ -35,6 +35,9 @@ const (
 	VerbBroadcast
 	VerbDuty
 	VerbLeave
+	VerbRecategorise
+	VerbChase
+	VerbFollow
 )
 
 // argKind says what may follow a verb; it decides whether a message that merely starts
@@ -47,6 +50,7 @@ const (
 	argText                   // free text follows after a separator ("发布 …", "报事 …"): "投诉有用吗" is chat
 	argOptText                // nothing, or text after a separator ("报到", "报到 新疆油田公司")
 	argRequest                // as argText, but a plain request needs no separator ("报事3号楼灯坏了")
+	argIDOnly                 // like argID, but a bare verb is chat ("+1", "我也是")
 )
 
 type alias struct {
@@ -83,6 +87,9 @@ func aliases() []alias {
 		{"广播", VerbBroadcast, argText},
 		{"值班", VerbDuty, argNone},
 		{"请假", VerbLeave, argText},
+		{"改类", VerbRecategorise, argID},
+		{"催办", VerbChase, argID},
+		{"同问", VerbFollow, argID}, {"+1", VerbFollow, argIDOnly}, {"我也是", VerbFollow, argIDOnly},
 	}
 }
 
@@ -193,6 +200,25 @@ type Duty struct{}
 
 // Leave takes the speaker off the roster for a day; Text is the day as typed.
 type Leave struct{ Text string }
+
+// Recategorise corrects a report's category (改类).
+type Recategorise struct {
+	Report   int64
+	Category string
+}
+
+// Chase chases a report's responsible party (催办).
+type Chase struct {
+	Report int64
+	Note   string
+}
+
+// Follow follows a report instead of filing it again (同问).
+type Follow struct{ Report int64 }
+
+func (Recategorise) command() Verb { return VerbRecategorise }
+func (Chase) command() Verb        { return VerbChase }
+func (Follow) command() Verb       { return VerbFollow }
 
 func (Publish) command() Verb     { return VerbPublish }
 func (Claim) command() Verb       { return VerbClaim }
@@ -345,9 +371,9 @@ func accepts(k argKind, rest string) bool {
 	switch k {
 	case argNone:
 		return strings.Trim(rest, trailing) == ""
-	case argID:
+	case argID, argIDOnly:
 		if strings.Trim(rest, trailing) == "" {
-			return true // a bare "接": a command missing its id
+			return k == argID // a bare "接": a command missing its id; a bare "+1": chat
 		}
 		if isSep(r) {
 			// "接 12" is a command and "接 abc" a malformed one, but "接 一下电话" and
@@ -484,6 +510,24 @@ func build(a alias, rest string) (Command, error) {
 			return nil, refuse(formatLeave)
 		}
 		return Leave{Text: rest}, nil
+	case VerbRecategorise:
+		id, tail, ok := leadingID(rest, true)
+		if !ok || tail == "" {
+			return nil, refuse(formatRecategorise)
+		}
+		return Recategorise{Report: id, Category: tail}, nil
+	case VerbChase:
+		id, tail, ok := leadingID(rest, true)
+		if !ok {
+			return nil, refuse(formatChase)
+		}
+		return Chase{Report: id, Note: tail}, nil
+	case VerbFollow:
+		id, _, ok := leadingID(rest, true)
+		if !ok {
+			return nil, refuse(formatFollow)
+		}
+		return Follow{Report: id}, nil
 	case VerbListTasks:
 		return ListTasks{}, nil
 	case VerbMyTasks:

@@ -324,7 +324,11 @@ func (s *Service) escalationPosts(ctx context.Context, now time.Time) ([]Post, e
 		return nil, fmt.Errorf("escalation: %w", err)
 	}
 	var lines []string
+	working := s.working(now)
 	for _, r := range overdue {
+		if !working && !r.Urgent {
+			continue // escalations wait for working time; urgent reports do not
+		}
 		stage, what := "resolve", "超过办结期限"
 		switch r.Status {
 		case ReportAccepted:
@@ -340,7 +344,7 @@ func (s *Service) escalationPosts(ctx context.Context, now time.Time) ([]Post, e
 		if !first {
 			continue
 		}
-		line := fmt.Sprintf("R%d %s %s %s", r.ID, r.Category, placeOr(r.Place), r.Status)
+		line := fmt.Sprintf("%sR%d %s %s %s", urgentMark(r), r.ID, r.Category, placeOr(r.Place), r.Status)
 		if r.Party != "" && r.Status == ReportDispatched {
 			line += "（" + r.Party + "）"
 		}
@@ -349,10 +353,14 @@ func (s *Service) escalationPosts(ctx context.Context, now time.Time) ([]Post, e
 		}
 		lines = append(lines, line+" "+what+"，已列入圆桌会议议程")
 	}
-	if len(lines) == 0 {
-		return nil, nil
+	posts, err := s.followThroughPosts(ctx, now)
+	if err != nil {
+		return nil, err
 	}
-	return s.toCoordinators("【超时升级】\n" + strings.Join(lines, "\n")), nil
+	if len(lines) == 0 {
+		return posts, nil
+	}
+	return append(s.toCoordinators("【超时升级】\n"+strings.Join(lines, "\n")), posts...), nil
 }
 
 // agendaPosts: the roundtable agenda to the roundtable group.

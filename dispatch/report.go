@@ -48,6 +48,22 @@ type Report struct {
 	// Task is the volunteer task posted for the report when it was dispatched to a team;
 	// 0 if none.
 	Task int64
+	// Urgent marks a report that read as an emergency (紧急): it has its own short SLA
+	// and ignores the working-day calendar.
+	Urgent bool
+	// RepeatOf is the closed report this one repeats (重复诉求: the same reporter, or the
+	// same place and category, within 30 days); 0 if none.
+	RepeatOf int64
+	// DispatchDue is the dispatch deadline set when the report was received; DispatchedAt
+	// is its first dispatch (zero if never): the response rate compares them.
+	DispatchDue, DispatchedAt time.Time
+	// ResolveDue is the latest dispatch's deadline: the resolution rate compares it with
+	// ResolvedAt.
+	ResolveDue time.Time
+	// ClosedAt is when the report was (last) closed.
+	ClosedAt time.Time
+	// Followers are those who sent 同问, in the order they did.
+	Followers []Follower
 	// Version increases with every change; transitions are compare-and-set on it.
 	Version int
 	History []Event
@@ -56,6 +72,29 @@ type Report struct {
 	Photos, AfterPhotos, Voices int
 	// Lat and Lng are where a location sent with the report points; zero when none.
 	Lat, Lng float64
+}
+
+// Follower is someone who follows a report (同问) instead of filing it again.
+type Follower struct {
+	ID   string `json:"id"`
+	Nick string `json:"nick"`
+	// Chat is where they are told of dispatch and closure.
+	Chat  Chat      `json:"chat"`
+	Since time.Time `json:"since"`
+}
+
+// ReportNote is a step that leaves a report's status alone (改类, 催办, 同问): a history
+// entry, and a new category or a new follower.
+type ReportNote struct {
+	ID    int64
+	Event Event
+	// Category replaces the report's category; empty keeps it.
+	Category string
+	// Follower is added to the report's followers; nil for none.
+	Follower *Follower
+	// CreatedMonth is the yyyymm the report was received in (its category counts there);
+	// Month is this month, where Stat ("recategorised", "chased", or "") is bumped.
+	CreatedMonth, Month, Stat string
 }
 
 // ReportChange is one transition of a report, decided by the domain and applied by the
@@ -100,6 +139,28 @@ type ReportStore interface {
 	MarkEscalated(ctx context.Context, id int64, stage string, now time.Time) (bool, error)
 	// ReportStats reads the month's report figures.
 	ReportStats(ctx context.Context, month string) (ReportFigures, error)
+	// NoteReport records n; it reports false when nothing was new (the category was
+	// already so, the follower already followed), and then records nothing. ErrNotFound
+	// if there is no such report.
+	NoteReport(ctx context.Context, op string, n ReportNote, now time.Time) (Report, bool, error)
+	// AwaitingRating lists resolved reports not yet rated, resolved at or before before,
+	// oldest first, from an index (no scan).
+	AwaitingRating(ctx context.Context, before time.Time, limit int) ([]Report, error)
+	// ReportContext reads, in one step, whether op already filed its report, the open
+	// reports, and the reports closed at or after closedSince (up to limit each).
+	ReportContext(ctx context.Context, op string, closedSince time.Time, limit int) (FilingContext, error)
+	// ReportsBetween lists the reports received in [from, to), oldest first, closed ones
+	// included.
+	ReportsBetween(ctx context.Context, from, to time.Time) ([]Report, error)
+}
+
+// FilingContext is what 报事 reads before filing.
+type FilingContext struct {
+	// Replayed is set when the message's report was already filed (handled again after a
+	// crash): it is filed as the first time, with no suggestion.
+	Replayed bool
+	Open     []Report
+	Closed   []Report
 }
 
 // ReportFigures are a month's report counters.
@@ -109,4 +170,7 @@ type ReportFigures struct {
 	// ResolveMinutes are the times to resolve of the month's resolutions.
 	ResolveMinutes []int
 	ByRating       map[Rating]int
+	// Urgent and Repeats count the month's reports marked 紧急 and 重复诉求; Recategorised
+	// and Chases the 改类 and 催办 sent this month; Followers the 同问 of the month's reports.
+	Urgent, Repeats, Recategorised, Chases, Followers int
 }

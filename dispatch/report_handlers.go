@@ -20,10 +20,40 @@ func (s *Service) fileReport(ctx context.Context, t *turn, c FileReport) ([]Post
 		Origin:   t.m.Chat,
 		Status:   ReportAccepted,
 		Created:  t.now,
-		Due:      t.now.Add(s.c.DispatchSLA),
 		History:  []Event{{At: t.now, Who: whoResident, What: "报事"}},
 	}
-	r, err := s.st.FileReport(ctx, t.op, r, s.month(t.now), t.now)
+	if cat, ok := Emergency(c.Text); ok {
+		r.Urgent = true
+		if s.hasCategory(cat) {
+			r.Category = cat
+		}
+	}
+	sla := s.c.DispatchSLA
+	if r.Urgent {
+		sla = s.c.UrgentSLA
+		r.History[0].What = "报事（紧急）"
+	}
+	r.Due = s.deadline(t.now, sla, r.Urgent)
+	fc, err := s.st.ReportContext(ctx, t.op, t.now.Add(-repeatWindow), 200)
+	if err != nil {
+		return nil, fmt.Errorf("file report: %w", err)
+	}
+	if o, ok := duplicateOf(r, fc.Open); ok && !r.Urgent && !fc.Replayed && o.Reporter.ID != t.me.ID {
+		// An emergency is filed at once however many reported it; anything else that looks
+		// like an open report is suggested to 同问, and filed only if the reporter goes on
+		// (sends it again).
+		first, err := s.st.Once(ctx, fmt.Sprintf("dup:%s:%d", t.me.ID, o.ID))
+		if err != nil {
+			return nil, fmt.Errorf("file report: %w", err)
+		}
+		if first {
+			return []Post{t.reply(fmt.Sprintf(replyDuplicate, o.ID, placeOr(o.Place), o.Category, o.ID))}, nil
+		}
+	}
+	if r.RepeatOf = repeatOf(r, fc.Closed, t.now); r.RepeatOf != 0 {
+		r.History[0].What += fmt.Sprintf("，重复诉求（同 R%d）", r.RepeatOf)
+	}
+	r, err = s.st.FileReport(ctx, t.op, r, s.month(t.now), t.now)
 	if err != nil {
 		return nil, fmt.Errorf("file report: %w", err)
 	}
@@ -35,13 +65,32 @@ func (s *Service) fileReport(ctx context.Context, t *turn, c FileReport) ([]Post
 	if place == "" {
 		place = "地点未注明"
 	}
-	text := fmt.Sprintf(replyReportFiled, r.ID, r.Category, place, formatSpan(s.c.DispatchSLA), r.ID)
+	repeat := ""
+	if r.RepeatOf != 0 {
+		repeat = fmt.Sprintf(replyRepeatNote, r.RepeatOf)
+	}
+	text := fmt.Sprintf(replyReportFiled, r.ID, r.Category, place, formatSpan(sla), r.ID)
+	if r.Urgent {
+		text = fmt.Sprintf(replyUrgentFiled, r.ID, r.Category, place, formatSpan(sla), r.ID)
+		if len(s.c.Emergency) > 0 {
+			text = fmt.Sprintf(replyUrgentNumbers, strings.Join(s.c.Emergency, "、")) + "\n" + text
+		}
+	}
+	text += repeat
 	if attached {
 		if line := s.mediaLineOf(ctx, r.ID); line != "" {
 			text += "\n" + fmt.Sprintf(replyFiledMedia, line)
 		}
 	}
-	return append([]Post{t.reply(text)}, media...), nil
+	posts := append([]Post{t.reply(text)}, media...)
+	if !r.Urgent {
+		return posts, nil
+	}
+	where := r.Origin.Group
+	if where == "" {
+		where = "私聊"
+	}
+	return append(posts, s.toCoordinators(fmt.Sprintf(replyUrgentNotice, r.ID, r.Category, place, r.Text, personal(r.Reporter.Nick), where, r.ID))...), nil
 }
 
 // whoResident stands for the reporter in a history shown to anyone.
@@ -104,10 +153,16 @@ func (s *Service) progress(ctx context.Context, t *turn, c Progress) ([]Post, er
 		where = "私聊"
 	}
 	lines := []string{
-		fmt.Sprintf("R%d %s · %s", r.ID, r.Category, placeOr(r.Place)),
+		fmt.Sprintf("%sR%d %s · %s", urgentMark(r), r.ID, r.Category, placeOr(r.Place)),
 		"状态：" + s.statusLine(r, t.now),
 		"内容：" + r.Text,
 		fmt.Sprintf("报事人：%s（%s）", personal(r.Reporter.Nick), where),
+	}
+	if r.RepeatOf != 0 {
+		lines = append(lines, fmt.Sprintf("重复诉求：同 R%d", r.RepeatOf))
+	}
+	if n := len(r.Followers); n > 0 {
+		lines = append(lines, fmt.Sprintf("同问：%d 人", n))
 	}
 	if line := mediaLine(r); line != "" {
 		lines = append(lines, "附件："+line)
@@ -117,6 +172,14 @@ func (s *Service) progress(ctx context.Context, t *turn, c Progress) ([]Post, er
 		lines = append(lines, fmt.Sprintf("%s %s %s", s.shortTime(e.At), e.Who, e.What))
 	}
 	return []Post{t.reply(strings.Join(lines, "\n"))}, nil
+}
+
+// urgentMark is "【紧急】" in front of an urgent report's line.
+func urgentMark(r Report) string {
+	if r.Urgent && r.Status != ReportClosed {
+		return "【紧急】"
+	}
+	return ""
 }
 
 func placeOr(p string) string {
@@ -200,7 +263,7 @@ var spanRE = regexp.MustCompile(`^(\d{1,3})\s*(天|日|小时|个小时|h)$`)
 func (s *Service) parseDeadline(text string, now time.Time) (time.Time, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return now.Add(s.c.ResolveSLA), nil
+		return s.deadline(now, s.c.ResolveSLA, false), nil
 	}
 	if m := spanRE.FindStringSubmatch(text); m != nil {
 		n, _ := strconv.Atoi(m[1])
@@ -211,7 +274,7 @@ func (s *Service) parseDeadline(text string, now time.Time) (time.Time, error) {
 		if n <= 0 || time.Duration(n)*unit > 90*24*time.Hour {
 			return time.Time{}, refuse(replyDeadlineRange)
 		}
-		return now.Add(time.Duration(n) * unit), nil
+		return s.deadline(now, time.Duration(n)*unit, false), nil
 	}
 	if when, _, ok := ParseWhen(text, now, s.c.Loc); ok {
 		if !when.After(now) {
@@ -255,6 +318,7 @@ func (s *Service) dispatchReport(ctx context.Context, t *turn, c Dispatch) ([]Po
 		t.reply(fmt.Sprintf(replyDispatched, r.ID, party.Name, FormatWhen(due, t.now, s.c.Loc))),
 		tellReporter(r, fmt.Sprintf(replyReporterDispatched, r.ID, party.Name, FormatWhen(due, t.now, s.c.Loc))),
 	}
+	posts = append(posts, tellFollowers(r, fmt.Sprintf(replyFollowerDispatched, r.ID, placeOr(r.Place), r.Category, party.Name, FormatWhen(due, t.now, s.c.Loc)))...)
 	// The team's task for the case: kept when the same team keeps the case and its task is
 	// still open, closed when the case moves elsewhere, posted anew otherwise.
 	if prevTask != 0 {
@@ -385,9 +449,9 @@ func (s *Service) rateReport(ctx context.Context, t *turn, c Rate) ([]Post, erro
 	switch {
 	case c.Rating == Dissatisfied && r.Party == "":
 		// Resolved without being dispatched: back to the coordinators to dispatch.
-		ch.Status, ch.Due, ch.Agenda, ch.Stat = ReportAccepted, t.now.Add(s.c.DispatchSLA), true, "reopened"
+		ch.Status, ch.Due, ch.Agenda, ch.Stat = ReportAccepted, s.deadline(t.now, s.c.DispatchSLA, r.Urgent), true, "reopened"
 	case c.Rating == Dissatisfied:
-		ch.Status, ch.Due, ch.Agenda, ch.Stat = ReportDispatched, t.now.Add(s.c.ResolveSLA), true, "reopened"
+		ch.Status, ch.Due, ch.Agenda, ch.Stat = ReportDispatched, s.deadline(t.now, s.c.ResolveSLA, false), true, "reopened"
 	default:
 		ch.Status, ch.Stat = ReportClosed, "closed"
 	}
@@ -396,7 +460,8 @@ func (s *Service) rateReport(ctx context.Context, t *turn, c Rate) ([]Post, erro
 		return nil, err
 	}
 	if c.Rating != Dissatisfied {
-		return []Post{t.reply(fmt.Sprintf(replyThanksRating, r.ID))}, nil
+		return append([]Post{t.reply(fmt.Sprintf(replyThanksRating, r.ID))},
+			tellFollowers(r, fmt.Sprintf(replyFollowerClosed, r.ID, placeOr(r.Place), r.Category))...), nil
 	}
 	note := c.Note
 	if note == "" {
@@ -412,6 +477,8 @@ func (s *Service) rateReport(ctx context.Context, t *turn, c Rate) ([]Post, erro
 
 func ratingWord(r Rating) string {
 	switch r {
+	case AutoSatisfied:
+		return "默认满意"
 	case FairlySatisfied:
 		return "基本满意"
 	case Dissatisfied:
@@ -467,7 +534,7 @@ func (s *Service) listReports(ctx context.Context, t *turn) ([]Post, error) {
 		if r.Party != "" && r.Status != ReportAccepted {
 			party = "（" + r.Party + "）"
 		}
-		lines = append(lines, fmt.Sprintf("R%d %s %s %s%s 已等%s", r.ID, r.Category, placeOr(r.Place), r.Status, party, formatSpan(t.now.Sub(r.Created))))
+		lines = append(lines, fmt.Sprintf("%sR%d %s %s %s%s 已等%s", urgentMark(r), r.ID, r.Category, placeOr(r.Place), r.Status, party, formatSpan(t.now.Sub(r.Created))))
 	}
 	if len(rs) == listLimit {
 		lines = append(lines, fmt.Sprintf(replyOnlyOldest, listLimit))

@@ -334,6 +334,12 @@ func (s *Service) run(ctx context.Context, t *turn, cmd Command) ([]Post, error)
 		return s.duty(ctx, t)
 	case Leave:
 		return s.leave(ctx, t, c)
+	case Recategorise:
+		return s.recategorise(ctx, t, c)
+	case Chase:
+		return s.chase(ctx, t, c)
+	case Follow:
+		return s.follow(ctx, t, c)
 	}
 	return nil, fmt.Errorf("run: no handler for %T", cmd)
 }

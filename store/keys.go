@@ -9,7 +9,7 @@ import "strings"
 //	task:<id> [:q :done :notes :title :place]
 //	open:<team>  mtasks:<member>       task indexes (sorted sets by start)
 //	member:<id>  ident  nick  names:<name>  handle:<handle>  units
-//	report:<id> [:log :media]  ropen  rdue  agenda  rtime  ttime  rmedia
+//	report:<id> [:log :media :fol]  ropen  rdue  rwait  rclosed  agenda  rtime  ttime  rmedia
 //	mrecent:<member>:<chat>  mpend:<member>:<chat>  mday:<member>:<day>   media (lua/media*.lua)
 //	rstat:<month> rdur:<month> mstat:<month> mcount:<month> mrank:<month> checkin:<month>
 //	duty:<roster>:<day>[:prev] duty:<roster>:last leave:<day>

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,10 @@ func decodeReport(v any) (dispatch.Report, bool) {
 		Created: unix(h["created"]), Due: unix(h["due"]), ResolvedAt: unix(h["resolved"]),
 		OnAgenda: h["agenda"] == "1",
 	}
+	r.Urgent = h["urgent"] == "1"
+	r.RepeatOf = num(h["repeat"])
+	r.DispatchDue, r.DispatchedAt = unix(h["ddue"]), unix(h["dispatched"])
+	r.ResolveDue, r.ClosedAt = unix(h["rdl"]), unix(h["closed"])
 	r.Rating = dispatch.Rating(num(h["rating"]))
 	r.Task = num(h["task"])
 	r.Version = int(num(h["ver"]))
@@ -47,6 +52,16 @@ func decodeReport(v any) (dispatch.Report, bool) {
 		if json.Unmarshal([]byte(e), &ev) == nil {
 			r.History = append(r.History, ev)
 		}
+	}
+	if len(l) > 3 {
+		for _, f := range strs(l[3]) {
+			var p dispatch.Follower
+			if json.Unmarshal([]byte(f), &p) == nil {
+				r.Followers = append(r.Followers, p)
+			}
+		}
+		// HVALS has no order; followers are told in the order they followed.
+		slices.SortFunc(r.Followers, func(a, b dispatch.Follower) int { return a.Since.Compare(b.Since) })
 	}
 	return r, true
 }
@@ -67,7 +82,8 @@ func (db *DB) FileReport(ctx context.Context, op string, r dispatch.Report, mont
 		first = r.History[0]
 	}
 	v, err := db.run(ctx, db.scripts.reportFile, op, r.Text, r.Category, r.Place, r.Reporter.ID,
-		r.Reporter.Nick, string(origin), unixArg(r.Created), unixArg(r.Due), month, eventJSON(first))
+		r.Reporter.Nick, string(origin), unixArg(r.Created), unixArg(r.Due), month, eventJSON(first),
+		boolArg(r.Urgent), r.RepeatOf)
 	if err != nil {
 		return r, fmt.Errorf("store: file report: %w", err)
 	}
@@ -170,6 +186,16 @@ func (db *DB) ReportStats(ctx context.Context, month string) (dispatch.ReportFig
 			f.Closed = n
 		case k == "reopened":
 			f.Reopened = n
+		case k == "urgent":
+			f.Urgent = n
+		case k == "repeat":
+			f.Repeats = n
+		case k == "recategorised":
+			f.Recategorised = n
+		case k == "chased":
+			f.Chases = n
+		case k == "followers":
+			f.Followers = n
 		case strings.HasPrefix(k, "cat:"):
 			f.ByCategory[k[4:]] = n
 		}
@@ -182,4 +208,74 @@ func (db *DB) ReportStats(ctx context.Context, month string) (dispatch.ReportFig
 		f.ResolveMinutes = append(f.ResolveMinutes, int(num(m)))
 	}
 	return f, nil
+}
+
+func boolArg(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// NoteReport implements dispatch.ReportStore.
+func (db *DB) NoteReport(ctx context.Context, op string, n dispatch.ReportNote, now time.Time) (dispatch.Report, bool, error) {
+	fid, fjson := "", ""
+	if n.Follower != nil {
+		b, err := json.Marshal(n.Follower)
+		if err != nil {
+			return dispatch.Report{}, false, fmt.Errorf("store: note report %d: %w", n.ID, err)
+		}
+		fid, fjson = n.Follower.ID, string(b)
+	}
+	v, err := db.run(ctx, db.scripts.reportNote, op, n.ID, eventJSON(n.Event), n.Category, n.CreatedMonth,
+		n.Month, n.Stat, fid, fjson)
+	if err != nil {
+		return dispatch.Report{}, false, fmt.Errorf("store: note report %d: %w", n.ID, err)
+	}
+	l := list(v)
+	if num(l[0]) == 0 {
+		return dispatch.Report{}, false, notFound("report", n.ID)
+	}
+	r, _ := decodeReport(l[2])
+	return r, num(l[1]) == 1, nil
+}
+
+// AwaitingRating implements dispatch.ReportStore from the rwait index (no scan).
+func (db *DB) AwaitingRating(ctx context.Context, before time.Time, limit int) ([]dispatch.Report, error) {
+	v, err := db.run(ctx, db.scripts.rwait, "", before.Unix(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: reports awaiting rating: %w", err)
+	}
+	var out []dispatch.Report
+	for _, x := range list(v) {
+		if r, ok := decodeReport(x); ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// ReportContext implements dispatch.ReportStore in one round trip.
+func (db *DB) ReportContext(ctx context.Context, op string, closedSince time.Time, limit int) (dispatch.FilingContext, error) {
+	opKey := db.keys.noop()
+	if op != "" {
+		opKey = db.keys.op(op)
+	}
+	v, err := db.runKeys(ctx, db.scripts.reportContext, []string{opKey}, closedSince.Unix(), limit)
+	if err != nil {
+		return dispatch.FilingContext{}, fmt.Errorf("store: report context: %w", err)
+	}
+	l := list(v)
+	fc := dispatch.FilingContext{Replayed: num(l[0]) == 1}
+	for _, x := range list(l[1]) {
+		if r, ok := decodeReport(x); ok {
+			fc.Open = append(fc.Open, r)
+		}
+	}
+	for _, x := range list(l[2]) {
+		if r, ok := decodeReport(x); ok {
+			fc.Closed = append(fc.Closed, r)
+		}
+	}
+	return fc, nil
 }

@@ -14,6 +14,7 @@ type scripts struct {
 	accept, finish, sent, mark, rescue               *redis.Script
 	mediaAttach, media                               *redis.Script
 	take, requeue, recover, pace                     *redis.Script
+	reportNote, rwait, reportContext                 *redis.Script
 }
 
 func loadScripts() scripts {
@@ -28,6 +29,7 @@ func loadScripts() scripts {
 		accept: s("accept"), finish: s("finish"), sent: s("sent"), mark: s("mark"), rescue: s("rescue"),
 		mediaAttach: s("media_attach"), media: s("media"),
 		take: s("take"), requeue: s("requeue"), recover: s("recover"), pace: s("pace"),
+		reportNote: s("report_note"), rwait: s("rwait"), reportContext: s("report_context"),
 	}
 }
 
@@ -36,7 +38,8 @@ func (s scripts) all() []*redis.Script {
 		s.resolve, s.member, s.register, s.relink, s.reportFile, s.reportChange, s.reports, s.escalate,
 		s.figures, s.checkin, s.duty, s.leave, s.month, s.accept, s.finish, s.sent, s.mark, s.rescue,
 		s.mediaAttach, s.media,
-		s.take, s.requeue, s.recover, s.pace}
+		s.take, s.requeue, s.recover, s.pace,
+		s.reportNote, s.rwait, s.reportContext}
 }
 
 // mustRead reads an embedded script; a missing file is a build mistake, caught by every test.

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/changzheng/chorus/dispatch"
+	"github.com/changzheng/chorus/dispatch/workday"
 )
 
 // Duration is a Go duration written as a string in YAML ("2h", "90m").
@@ -59,9 +60,15 @@ type Config struct {
 		Keywords []string `yaml:"keywords"`
 	} `yaml:"categories"`
 	SLA struct {
-		Dispatch Duration `yaml:"dispatch"`
-		Resolve  Duration `yaml:"resolve"`
+		Dispatch     Duration `yaml:"dispatch"`
+		Resolve      Duration `yaml:"resolve"`
+		Urgent       Duration `yaml:"urgent"`
+		WorkingDays  bool     `yaml:"working_days"`
+		WorkingHours string   `yaml:"working_hours"`
+		AutoClose    Duration `yaml:"auto_close"`
+		RateReminder Duration `yaml:"rate_reminder"`
 	} `yaml:"sla"`
+	Emergency      []string          `yaml:"emergency"`
 	ReminderBefore Duration          `yaml:"reminder_before"`
 	Schedule       map[string]string `yaml:"schedule"`
 	CatchUp        Duration          `yaml:"catch_up"`
@@ -256,6 +263,10 @@ var configRules = []rule{
 	checkNames("parties", func(c *Config) []string { return c.Parties }),
 	notNegative("sla.dispatch", func(c *Config) Duration { return c.SLA.Dispatch }),
 	notNegative("sla.resolve", func(c *Config) Duration { return c.SLA.Resolve }),
+	notNegative("sla.urgent", func(c *Config) Duration { return c.SLA.Urgent }),              // 0: the default, 30m
+	notNegative("sla.rate_reminder", func(c *Config) Duration { return c.SLA.RateReminder }), // 0: the default, 24h
+	notNegative("sla.auto_close", func(c *Config) Duration { return c.SLA.AutoClose }),       // 0: the default, 7 days
+	checkFollowThrough,
 	notNegative("reminder_before", func(c *Config) Duration { return c.ReminderBefore }),
 	notNegative("catch_up", func(c *Config) Duration { return c.CatchUp }),
 	checkSchedule,
@@ -385,6 +396,46 @@ func checkSchedule(c *Config) []problem {
 	return ps
 }
 
+// checkFollowThrough: working hours that read, and a rating reminder before the auto-close.
+func checkFollowThrough(c *Config) []problem {
+	var ps []problem
+	if _, _, err := c.workingHours(); err != nil {
+		ps = append(ps, oops("sla.working_hours", "%q: want HH:MM-HH:MM like 09:00-18:00", c.SLA.WorkingHours)...)
+	}
+	remind, closeAfter := time.Duration(c.SLA.RateReminder), time.Duration(c.SLA.AutoClose)
+	if remind == 0 {
+		remind = 24 * time.Hour
+	}
+	if closeAfter == 0 {
+		closeAfter = 7 * 24 * time.Hour
+	}
+	if remind >= closeAfter {
+		ps = append(ps, oops("sla.rate_reminder", "%v: must be shorter than sla.auto_close (%v)", remind, closeAfter)...)
+	}
+	return ps
+}
+
+// workingHours reads sla.working_hours ("09:00-18:00"; empty means that) as offsets from
+// midnight.
+func (c *Config) workingHours() (start, end time.Duration, err error) {
+	spec := strings.TrimSpace(c.SLA.WorkingHours)
+	if spec == "" {
+		return 9 * time.Hour, 18 * time.Hour, nil
+	}
+	bad := fmt.Errorf("sla.working_hours %q: want HH:MM-HH:MM like 09:00-18:00", spec)
+	a, b, ok := strings.Cut(strings.NewReplacer("–", "-", "~", "-", "：", ":").Replace(spec), "-")
+	if !ok {
+		return 0, 0, bad
+	}
+	ta, errA := time.Parse("15:04", strings.TrimSpace(a))
+	tb, errB := time.Parse("15:04", strings.TrimSpace(b))
+	if errA != nil || errB != nil || !tb.After(ta) {
+		return 0, 0, bad
+	}
+	midnight := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	return ta.Sub(midnight), tb.Sub(midnight), nil
+}
+
 // jobs parses schedule: with cron's standard parser (minutes first, no seconds,
 // descriptors such as @daily allowed), filling the defaults for jobs not named.
 func (c *Config) jobs() ([]dispatch.Job, error) {
@@ -444,6 +495,15 @@ func (c *Config) community() (dispatch.Community, error) {
 		ReminderBefore: time.Duration(c.ReminderBefore),
 		AttachWithin:   time.Duration(c.Reports.AttachWithin),
 		MediaLimits:    dispatch.MediaLimits{PerReport: int64(c.Media.MaxReportMB) << 20, PerDay: int64(c.Media.MaxDayMB) << 20},
+		Emergency:      c.Emergency, UrgentSLA: time.Duration(c.SLA.Urgent),
+		AutoClose: time.Duration(c.SLA.AutoClose), RateReminder: time.Duration(c.SLA.RateReminder),
+	}
+	if c.SLA.WorkingDays {
+		start, end, err := c.workingHours()
+		if err != nil {
+			return dispatch.Community{}, err
+		}
+		com.Calendar = workday.New(workday.Options{Loc: loc, Start: start, End: end})
 	}
 	for _, g := range c.Groups {
 		com.Groups = append(com.Groups, dispatch.Group{Name: g.Name, Kind: dispatch.GroupKind(g.Kind), Team: g.Team,

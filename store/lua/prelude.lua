@@ -47,12 +47,13 @@ local function task_view(id)
     tonumber(h[5]), tonumber(h[6]), tonumber(h[7]), h[8], h[9] or '', tonumber(h[10] or '0'), q, nicks, done}
 end
 
--- report_view returns a report as {id, flat HGETALL, {history events as JSON}}, or false.
+-- report_view returns a report as {id, flat HGETALL, {history events as JSON},
+-- {followers as JSON}}, or false.
 local function report_view(id)
   local k = P .. 'report:' .. id
   local h = redis.call('HGETALL', k)
   if #h == 0 then return false end
-  return {tonumber(id), h, redis.call('LRANGE', k .. ':log', 0, -1)}
+  return {tonumber(id), h, redis.call('LRANGE', k .. ':log', 0, -1), redis.call('HVALS', k .. ':fol')}
 end
 
 -- member_view returns {id, nick, name, unit, team, coord, {teams}, handle}.

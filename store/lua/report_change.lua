@@ -13,7 +13,29 @@ local ver = redis.call('HGET', k, 'ver')
 if not ver then return {0} end
 if ver ~= ARGV[3] then return {2} end
 local status = ARGV[4]
+local was = redis.call('HGET', k, 'status')
 redis.call('HSET', k, 'status', status, 'party', ARGV[5], 'ver', tonumber(ver) + 1)
+if status == '已派单' and was ~= '已派单' then
+  -- The first dispatch decides the response rate; the latest deadline the resolution rate.
+  redis.call('HSETNX', k, 'dispatched', ARGV[14])
+  redis.call('HSET', k, 'rdl', ARGV[6])
+elseif status == '已派单' and ARGV[6] ~= '0' then
+  redis.call('HSET', k, 'rdl', ARGV[6])
+end
+-- Resolved reports wait for a rating in rwait (by resolution time): reminded, then closed
+-- as 默认满意.
+if status == '已办结' then
+  redis.call('ZADD', P .. 'rwait', ARGV[8] ~= '0' and ARGV[8] or ARGV[14], id)
+else
+  redis.call('ZREM', P .. 'rwait', id)
+end
+-- rclosed (by closing time) lets a new report find a recently closed one it repeats.
+if status == '已关闭' and was ~= '已关闭' then
+  redis.call('HSET', k, 'closed', ARGV[14])
+  redis.call('ZADD', P .. 'rclosed', ARGV[14], id)
+elseif status ~= '已关闭' then
+  redis.call('ZREM', P .. 'rclosed', id)
+end
 local due = tonumber(ARGV[6])
 if due > 0 and status ~= '已关闭' then
   if redis.call('HGET', k, 'due') ~= ARGV[6] then

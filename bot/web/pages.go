@@ -92,8 +92,16 @@ func reopened(r dispatch.Report) bool {
 	})
 }
 
+// escalated reports whether r's current stage was escalated: a report escalated for its
+// dispatch and dispatched since needs nobody any more.
 func escalated(r dispatch.Report) bool {
-	return r.Status != dispatch.ReportClosed && len(r.Escalated) > 0
+	switch r.Status {
+	case dispatch.ReportAccepted:
+		return slices.Contains(r.Escalated, "dispatch")
+	case dispatch.ReportDispatched:
+		return slices.Contains(r.Escalated, "resolve")
+	}
+	return false
 }
 
 // keep reports whether r passes f at now.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -97,6 +98,9 @@ type Options struct {
 	// Observer is told of each message received and each post sent or failed (the
 	// metrics); nil means nobody listens.
 	Observer Observer
+	// Silent names transports whose private chats have nobody to read them (an Open311
+	// client reads a report's status with GET): posts to those chats are not queued.
+	Silent []string
 }
 
 // Observer is told what the Bot does. Its methods are called on the Bot's paths, so they
@@ -288,6 +292,9 @@ func (b *Bot) envelopes(op string, posts []dispatch.Post) []dispatch.Envelope {
 	var out []dispatch.Envelope
 	n := 0
 	for _, p := range posts {
+		if p.Chat.IsPrivate() && slices.Contains(b.opts.Silent, p.Chat.Transport) {
+			continue
+		}
 		route := b.route(p)
 		for _, q := range splitPost(p, b.opts.Pacing[route].MaxLen) {
 			n++

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/changzheng/chorus/bot"
 	"github.com/changzheng/chorus/dispatch"
 )
 
@@ -252,8 +250,8 @@ func (s *Server) keyAllowed(key string) bool {
 	return ok
 }
 
-// Open311Transport is the transport name of reports filed through Open311: the Bot
-// delivers their replies to Open311Sink, since the filer reads the status with GET.
+// Open311Transport is the transport name of reports filed through Open311. Its private
+// chats are silent (bot.Options.Silent): the filer reads the status with GET.
 const Open311Transport = "open311"
 
 // o311Post files a report as 报事 would, through the Bot, from the Open311 client, and
@@ -308,22 +306,3 @@ func (s *Server) o311Post(w http.ResponseWriter, r *http.Request) {
 	}
 	o311Fail(w, http.StatusBadRequest, "the request was not filed: describe the problem in words")
 }
-
-// Open311Sink is the transport of Open311 filers: its posts (the replies chat would give)
-// have no one to go to, since an Open311 client reads the status with GET. It discards
-// them, so they do not wait in an outbox or go through another transport.
-type Open311Sink struct{}
-
-var _ bot.Transport = Open311Sink{}
-
-// Name implements bot.Transport.
-func (Open311Sink) Name() string { return Open311Transport }
-
-// Run implements bot.Transport: nothing comes in except through the HTTP API.
-func (Open311Sink) Run(ctx context.Context, _ bot.Inbound) error {
-	<-ctx.Done()
-	return nil
-}
-
-// Send implements bot.Transport.
-func (Open311Sink) Send(context.Context, dispatch.Post) error { return nil }

@@ -109,7 +109,7 @@ func mustWorld(t *testing.T) *world {
 	}
 	mx := metrics.New(w.db, metrics.Options{Routes: []string{"console"}, Now: w.clock.Now})
 	svc := dispatch.New(com, w.db, dispatch.Options{Now: w.clock.Now, Observe: mx.Command})
-	w.bot = bot.New(svc, w.db, bot.Options{Transports: []bot.Transport{w.chat, web.Open311Sink{}}, Synchronous: true,
+	w.bot = bot.New(svc, w.db, bot.Options{Transports: []bot.Transport{w.chat}, Silent: []string{web.Open311Transport}, Synchronous: true,
 		Now: w.clock.Now, Observer: mx})
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
 	if err != nil {

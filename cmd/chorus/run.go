@@ -179,13 +179,12 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 			log.Warn("group's transport is not running; its posts wait in the outbox", "group", g, "transport", t)
 		}
 	}
-	// Replies to reports filed through Open311 have nobody to go to: its sink drops them.
-	transports = append(transports, web.Open311Sink{})
 	b := bot.New(svc, db, bot.Options{
 		Transports: transports, Routes: routes, Webhooks: webhooks, Fallback: wecom.Webhook{},
 		WebhookPacing: bot.Pacing{PerMinute: cfg.Webhook.PerMinute, MaxLen: min(cfg.Webhook.MaxLen, wecom.MaxWebhookText)},
 		Pacing:        pacing, Instance: cfg.Instance, Sleep: ro.Sleep, Now: now, Logger: log,
 		Journal: journal, Health: health, Retired: retired, Observer: mx,
+		Silent: []string{web.Open311Transport}, // replies to Open311 filers: they read with GET
 	})
 	formTransport := "wechat"
 	for _, g := range cfg.Groups {

@@ -191,7 +191,7 @@ func consoleSession(ctx context.Context, f consoleFlags, env Env, in io.Reader, 
 		opts.Comment = "-- "
 	}
 	ct := console.New(opts)
-	b = bot.New(svc, db, bot.Options{Transports: []bot.Transport{ct, web.Open311Sink{}}, Synchronous: true,
+	b = bot.New(svc, db, bot.Options{Transports: []bot.Transport{ct}, Silent: []string{web.Open311Transport}, Synchronous: true,
 		Now: clock.Now, Logger: log, Observer: mx})
 	// The first tick records where each job's schedule starts, so :advance runs exactly
 	// the slots it passes.

@@ -128,7 +128,7 @@ func TestOpen311(t *testing.T) {
 	}
 
 	// POST needs an api_key from open311.api_keys.
-	post := url.Values{"service_code": {"repair"}, "description": {"7号楼电梯困人，电话 139 1234 5678"}, "address_string": {"7号楼"}}
+	post := url.Values{"service_code": {"traffic"}, "description": {"7号楼门口乱停车堵住了出口，电话 139 1234 5678"}, "address_string": {"7号楼"}}
 	for _, key := range []string{"", "wrong-key-0000000000"} {
 		f := url.Values{}
 		for k, v := range post {
@@ -157,8 +157,8 @@ func TestOpen311(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r4.Category != "设施维修" || r4.Place == "" {
-		t.Errorf("R4 filed as %s at %q; want 设施维修 with a place", r4.Category, r4.Place)
+	if r4.Category != "交通停车" || r4.Place == "" {
+		t.Errorf("R4 filed as %s at %q; want 交通停车 with a place", r4.Category, r4.Place)
 	}
 	// Filed as 报事 would be: nothing for the chat groups but what a report sends them.
 	for _, p := range w.chat.all()[before:] {

@@ -57,12 +57,16 @@ func (s *Service) checkIn(ctx context.Context, t *turn, c CheckIn) ([]Post, erro
 	if err := require(t, RoleMember, "报到"); err != nil {
 		return nil, err
 	}
-	res, err := s.st.CheckIn(ctx, t.op, Person{ID: t.me.ID, Nick: t.me.Nick}, s.canonicalUnit(c.Unit), s.month(t.now), t.now)
+	unit, err := s.unit(c.Unit)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.st.CheckIn(ctx, t.op, Person{ID: t.me.ID, Nick: t.me.Nick}, unit, s.month(t.now), t.now)
 	if err != nil {
 		return nil, fmt.Errorf("check in %s: %w", t.me.ID, err)
 	}
 	month := t.now.In(s.c.Loc).Format("1月")
-	unit := res.Unit
+	unit = res.Unit
 	if unit == "" {
 		unit = "未填单位，可发送「报到 单位名称」补上"
 	}

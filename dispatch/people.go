@@ -6,13 +6,17 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 func (s *Service) register(ctx context.Context, t *turn, c Register) ([]Post, error) {
 	if c.Nick != "" {
 		return s.relink(ctx, t, c)
 	}
-	unit := s.canonicalUnit(c.Unit)
+	unit, err := s.unit(c.Unit)
+	if err != nil {
+		return nil, err
+	}
 	m, namesakes, err := s.st.Register(ctx, t.op, t.me.ID, c.Name, unit, t.now)
 	if err != nil {
 		return nil, fmt.Errorf("register %s: %w", t.me.ID, err)
@@ -49,25 +53,36 @@ func (s *Service) relink(ctx context.Context, t *turn, c Register) ([]Post, erro
 	return []Post{mention(t.reply(fmt.Sprintf(replyRelinked, c.Nick, c.Name)), c.Nick)}, nil
 }
 
-// canonicalUnit expands a unit typed by prefix ("水务") to its configured name.
-func (s *Service) canonicalUnit(u string) string {
-	u = strings.TrimSpace(u)
+// unit matches a unit typed in 报到 or 登记 against config's units, as 派单 matches
+// parties: the exact name, or the one unit whose name contains what was typed ("水务").
+// An unknown or ambiguous unit is refused with the candidates, so that 报到 不存在的单位
+// does not become a unit of its own in the monthly feedback. Punctuation around it is
+// dropped ("报到！" is a plain 报到).
+func (s *Service) unit(u string) (string, error) {
+	u = strings.TrimFunc(u, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
 	if u == "" {
-		return ""
+		return "", nil
 	}
-	var match string
+	if slices.Contains(s.c.Units, u) {
+		return u, nil
+	}
+	var matches []string
 	for _, name := range s.c.Units {
-		if strings.HasPrefix(name, u) || strings.Contains(name, u) {
-			if match != "" {
-				return u // ambiguous: keep what was typed
-			}
-			match = name
+		if strings.Contains(name, u) {
+			matches = append(matches, name)
 		}
 	}
-	if match == "" {
-		return u
+	switch len(matches) {
+	case 1:
+		return matches[0], nil
+	case 0:
+		shown := []rune(u)
+		if len(shown) > 20 {
+			shown = append(shown[:20], '…')
+		}
+		return "", refuse(fmt.Sprintf(replyUnknownUnit, string(shown), strings.Join(s.c.Units, "、")))
 	}
-	return match
+	return "", refuse(fmt.Sprintf(replyAmbiguousUnit, u, strings.Join(matches, "、")))
 }
 
 func (s *Service) promote(ctx context.Context, t *turn, c Promote) ([]Post, error) {

@@ -58,6 +58,8 @@ const (
 	replyAssignedNotice         = "%s 已为你认领 #%d %s"
 	replyNotStarted             = "任务 #%d 还没开始，做完后再打卡"
 	replyNoMember               = "没有找到成员 @%s（按微信昵称或登记的姓名找，不按群昵称），请对方先在群里发一句话或发送「登记 姓名」"
+	replyUnknownUnit            = "没有这个单位「%s」，可选：%s"
+	replyAmbiguousUnit          = "「%s」可能是：%s，请写全单位名称"
 	replyAmbiguousMember        = "「%s」可能是 %d 个人：%s。请用 @微信昵称 指明是谁"
 	replyNotClaimed             = "你没有认领 #%d"
 	replyLeftWaiting            = "已退出 #%d 的候补"

@@ -69,6 +69,13 @@ type callbackBody struct {
 	Text    struct {
 		Content string `json:"content"`
 	} `json:"text"`
+	Image struct { // media.go
+		URL    string `json:"url"`
+		AESKey string `json:"aeskey"`
+	} `json:"image"`
+	Voice struct {
+		Content string `json:"content"`
+	} `json:"voice"`
 	Event struct {
 		EventType string `json:"eventtype"`
 	} `json:"event"`

@@ -306,7 +306,8 @@ func (t *Transport) handle(ctx context.Context, c *conn, f frame, in bot.Inbound
 		t.log.Warn("wecom: unknown frame ignored", "cmd", f.Cmd)
 		return nil
 	}
-	if b.MsgType != "text" {
+	md, isMedia := mediaOf(b) // media.go
+	if b.MsgType != "text" && !isMedia {
 		t.log.Debug("wecom: non-text message ignored", "msgtype", b.MsgType, "msgid", b.MsgID)
 		return nil
 	}
@@ -332,6 +333,9 @@ func (t *Transport) handle(ctx context.Context, c *conn, f frame, in bot.Inbound
 	default:
 		t.log.Warn("wecom: message with unknown chattype ignored", "chattype", b.ChatType, "msgid", b.MsgID)
 		return nil
+	}
+	if isMedia {
+		m.Text, m.Media = "", &md
 	}
 	c.remember(b.MsgID, f.Headers.ReqID)
 	if err := in(ctx, m); err != nil && ctx.Err() == nil {

@@ -148,6 +148,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 			ct := wecom.New(wecom.Options{URL: cfg.WeCom.URL, BotID: cfg.WeCom.BotID, Secret: cfg.WeCom.Secret,
 				Groups: wecomChats, Logger: log.With("transport", "wecom"), Sleep: ro.Sleep, Now: now})
 			transports = append(transports, ct)
+			saver.Fetchers["wecom"] = ct
 			up["wecom"] = ct.Connected
 			// WeCom counts per conversation: per_minute and per_hour cap each chat, within
 			// the margin of the channel's rule so WeCom never sees post N+1 inside its window.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/changzheng/chorus/bot/media/mediatest"
 	"github.com/changzheng/chorus/bot/wechat/wechattest"
+	"github.com/changzheng/chorus/bot/wecom/wecomtest"
 )
 
 // mediaWorld is a world whose config keeps files up to 1 MB, with residents in the
@@ -140,4 +141,67 @@ func TestRunWeChatMedia(t *testing.T) {
 	if r.Lat != 45.596712 || r.Lng != 84.889213 || r.Photos != 3 || r.AfterPhotos != 1 {
 		t.Errorf("R1: %v,%v, %d photos (%d after); want the location's coordinates, 3 (1)", r.Lat, r.Lng, r.Photos, r.AfterPhotos)
 	}
+}
+
+// mustPrivateAnswer waits for the next reply and checks it answers cb in a private chat
+// with text containing want.
+func (w *wcWorld) mustPrivateAnswer(cb wecomtest.Callback, want string) {
+	w.t.Helper()
+	r, err := w.srv.NextReply(wcWait)
+	if err != nil {
+		w.t.Fatalf("waiting for the answer to %s: %v", cb.MsgID, err)
+	}
+	if r.MsgID != cb.MsgID || !strings.Contains(r.Content, want) {
+		w.t.Errorf("reply to %s: %q; want an answer to %s containing %q", r.MsgID, r.Content, cb.MsgID, want)
+	}
+	w.mustLines(1, `msg="post delivered"`, "id=wecom:"+cb.MsgID+"#")
+}
+
+// A WeCom resident reports in a private chat and sends a photo (its encrypted URL fails
+// once, is fetched again and decrypted), another resident reports by voice alone (WeCom's
+// transcript is the text); the file on disk is the photo without its metadata.
+func TestRunWeComMedia(t *testing.T) {
+	w := wcStart(t, wcOptions{})
+	w.subscribed()
+	cb, err := w.srv.SendSingleText("wangfang", "报事 3号楼2单元楼道灯坏了")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.mustPrivateAnswer(cb, "已受理 R1")
+
+	photo, clean := mediatest.JPEG(t, 1)
+	cb, url, err := w.srv.SendSingleImage("wangfang", photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.srv.FailDownloads(url, 1)
+	w.mustPrivateAnswer(cb, "已收到照片，附在 R1")
+	if n := w.srv.Downloads(url); n != 2 {
+		t.Errorf("downloads of an image URL that failed once: %d; want 2", n)
+	}
+
+	cb, err = w.srv.SendSingleVoice("zhaomin", "5号楼电梯坏了好几天了")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.mustPrivateAnswer(cb, "已受理 R2（设施维修，5号楼）")
+
+	cb, err = w.srv.SendSingleText("wangfang", "进度 R1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.mustPrivateAnswer(cb, "附件：照片 1 张")
+
+	var files [][]byte
+	_ = filepath.WalkDir(filepath.Join(filepath.Dir(w.config), "media"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			files = append(files, b)
+		}
+		return nil
+	})
+	if len(files) != 1 || !bytes.Equal(files[0], clean) {
+		t.Errorf("%d files kept; want exactly the photo without its metadata", len(files))
+	}
+	w.mustProtocolClean()
 }

@@ -96,6 +96,7 @@ type Server struct {
 	replies   []Reply
 	pushes    []Push
 	pings     int
+	media     media // encrypted downloads (media.go)
 }
 
 type issued struct {
@@ -245,6 +246,12 @@ func (s *Server) SendSingleText(userid, content string) (Callback, error) {
 }
 
 func (s *Server) sendText(chattype, chatid, userid, content string) (Callback, error) {
+	return s.callback(chattype, chatid, userid, "text", map[string]any{"content": content})
+}
+
+// callback sends an aibot_msg_callback of msgtype with its content object (media.go has
+// images and voice).
+func (s *Server) callback(chattype, chatid, userid, msgtype string, content map[string]any) (Callback, error) {
 	s.mu.Lock()
 	c := s.cur
 	if c == nil {
@@ -266,8 +273,8 @@ func (s *Server) sendText(chattype, chatid, userid, content string) (Callback, e
 		"chattype":    chattype,
 		"from":        map[string]any{"userid": userid},
 		"create_time": time.Now().Unix(),
-		"msgtype":     "text",
-		"text":        map[string]any{"content": content},
+		"msgtype":     msgtype,
+		msgtype:       content,
 	}
 	if chattype == "group" {
 		body["chatid"] = chatid
@@ -354,6 +361,10 @@ func (s *Server) violation(c *sconn, format string, args ...any) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/cgi-bin/media/") {
+		s.serveMedia(w, r) // media.go
+		return
+	}
 	s.mu.Lock()
 	refuse := s.refuse
 	s.mu.Unlock()

@@ -178,31 +178,27 @@ func kindWord(k MediaKind) string {
 // handleMedia decides what a photo, voice message or location does: attach it to the
 // sender's report in this chat (filed, or resolved by them, within AttachWithin), hold it
 // for a 报事 that may follow, or — a voice message in a private chat — ask for text.
-func (s *Service) handleMedia(ctx context.Context, m Message) ([]Post, error) {
-	md := *m.Media
+func (s *Service) handleMedia(ctx context.Context, t *turn) ([]Post, error) {
+	md := *t.m.Media
+	// Nobody may forge the marks the privacy door reads, in a transcript or a place either.
+	md.Transcript, md.Place = stripMarks(md.Transcript), stripMarks(md.Place)
 	if md.Kind == MediaVoice && md.Transcript != "" {
 		// The channel read it: a spoken command is the command.
 		if _, ok, _ := Parse(md.Transcript, s.c.BotName); ok {
-			m.Text, m.Media = md.Transcript, nil
-			return s.Handle(ctx, m)
+			return s.spoken(ctx, t, md.Transcript)
 		}
 	}
-	t := &turn{m: m, op: m.Transport + ":" + m.ID, now: s.now()}
-	t.group, _ = s.c.Group(m.Chat.Group)
-	if m.Chat.IsPrivate() {
-		t.group = Group{}
-	} else if t.group.Name == "" {
-		return nil, nil
+	if !t.m.Chat.IsPrivate() {
+		if _, ok := s.c.Group(t.m.Chat.Group); !ok {
+			return nil, nil
+		}
 	}
-	var err error
-	t.me, err = s.st.Resolve(ctx, identity(m), m.From.Nick, t.group.Team, t.now)
-	if err != nil && ctx.Err() != nil {
-		return nil, fmt.Errorf("handle %s: %w", t.op, ctx.Err())
+	if err := s.sender(ctx, t); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return s.refusal(ctx, t, fmt.Errorf("resolve sender: %w", err)), nil
+	if t.me.ID == "" {
+		return nil, nil // not resolved (logged): the medium is dropped, not misfiled
 	}
-	t.role = s.roleOf(t)
 	posts, err := s.mediaTurn(ctx, t, md)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("handle %s: %w", t.op, ctx.Err())
@@ -211,6 +207,13 @@ func (s *Service) handleMedia(ctx context.Context, m Message) ([]Post, error) {
 		return s.refusal(ctx, t, err), nil
 	}
 	return posts, nil
+}
+
+// spoken handles what a voice message said as if it had been typed.
+func (s *Service) spoken(ctx context.Context, t *turn, text string) ([]Post, error) {
+	m := t.m
+	m.Text, m.Media = text, nil
+	return s.handle(ctx, &turn{m: m, op: t.op})
 }
 
 func (s *Service) mediaTurn(ctx context.Context, t *turn, md Media) ([]Post, error) {
@@ -264,9 +267,7 @@ func (s *Service) privateVoice(ctx context.Context, t *turn, md Media) ([]Post, 
 	}
 	if text != "" {
 		if _, ok, _ := Parse(text, s.c.BotName); ok {
-			m := t.m
-			m.Text, m.Media = text, nil
-			return s.Handle(ctx, m)
+			return s.spoken(ctx, t, text)
 		}
 	}
 	if md.File != nil || md.Ref != "" {
@@ -284,27 +285,26 @@ func (s *Service) privateVoice(ctx context.Context, t *turn, md Media) ([]Post, 
 
 // textAfterVoice files a report from a private chat's plain text when the sender was just
 // asked to put their voice message into words; ok is false for ordinary chat.
-func (s *Service) textAfterVoice(ctx context.Context, m Message) ([]Post, bool) {
-	t := &turn{m: m, op: m.Transport + ":" + m.ID, now: s.now()}
-	me, err := s.st.Resolve(ctx, identity(m), m.From.Nick, "", t.now)
-	if err != nil {
-		return nil, false
+func (s *Service) textAfterVoice(ctx context.Context, t *turn) ([]Post, bool, error) {
+	if err := s.sender(ctx, t); err != nil {
+		return nil, false, err
 	}
-	t.me = me
-	t.role = s.roleOf(t)
-	rec, err := s.st.Recent(ctx, me.ID, chatKey(m.Chat))
+	if t.me.ID == "" {
+		return nil, false, nil
+	}
+	rec, err := s.st.Recent(ctx, t.me.ID, chatKey(t.m.Chat))
 	if err != nil || rec.Phase != PhaseVoice || t.now.Sub(rec.At) > s.c.AttachWithin {
-		return nil, false
+		return nil, false, nil
 	}
-	text := strings.TrimSpace(m.Text)
+	text := strings.TrimSpace(t.m.Text)
 	if text == "" {
-		return nil, false
+		return nil, false, nil
 	}
 	posts, err := s.fileReport(ctx, t, FileReport{Text: text})
 	if err != nil {
-		return s.refusal(ctx, t, err), true
+		return s.refusal(ctx, t, err), true, nil
 	}
-	return posts, true
+	return posts, true, nil
 }
 
 // attach keeps md for report r and tells the sender; op makes a replay answer the same.

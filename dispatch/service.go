@@ -160,13 +160,13 @@ func (s *Service) handle(ctx context.Context, t *turn) (posts []Post, err error)
 		}
 	}()
 	if m.Media != nil {
-		return s.handleMedia(ctx, m)
+		return s.handleMedia(ctx, t)
 	}
 	cmd, ok, perr := Parse(m.Text, s.c.BotName)
 	if !ok {
 		if m.Chat.IsPrivate() && perr == nil {
-			if posts, ok := s.textAfterVoice(ctx, m); ok {
-				return posts, nil
+			if posts, ok, err := s.textAfterVoice(ctx, t); ok || err != nil {
+				return posts, err
 			}
 		}
 		if m.MentionsBot {

@@ -3,6 +3,8 @@ package dispatch
 // Every user-visible string of chorus is here: this file is the chat contract in Go.
 // Placeholders are fmt verbs; the handler that uses a string fills it.
 
+import "strings"
+
 const (
 	replyInternal = "系统出了点问题，请稍后再试。"
 	replyHint     = "您好！发送「帮助」查看可用的命令。"
@@ -171,32 +173,60 @@ func formatFor(v Verb) string {
 	return replyUnknown
 }
 
-// helpFor lists the commands a speaker may use in a kind of group.
-func helpFor(r Role, k GroupKind) string {
-	text := "可用命令：\n" +
-		"报事 问题和地点 —— 反映问题，例如 报事 3号楼2单元楼道灯坏了\n" +
-		"进度 R编号 —— 查看诉求进度\n" +
-		"满意/基本满意/不满意 R编号 —— 评价办结的诉求\n" +
-		"统计 —— 本月统计\n" +
-		"登记 姓名 [单位] —— 登记实名"
-	if r >= RoleMember || k == KindVolunteers {
-		text += "\n任务 —— 待认领任务\n" +
-			"接 编号 —— 认领任务，例如 接 12\n" +
-			"退 编号 —— 退出任务\n" +
-			"完成 编号 [N小时] [备注] —— 打卡记录服务时长\n" +
-			"我的任务 —— 我认领的任务\n" +
-			"报到 [单位] —— 党员每月报到\n" +
-			"值班 —— 今天的值班\n" +
-			"请假 日期 —— 值班请假"
+// helpLine is one line of 帮助 and where it is offered.
+type helpLine struct {
+	text string
+	// offer says whether a speaker with role r may use the command here: k is the
+	// group's kind ("" in a private chat), team whether the chat has a team to work for
+	// (a volunteer group, or a member's private chat).
+	offer func(r Role, k GroupKind, team bool) bool
+}
+
+func anyone(Role, GroupKind, bool) bool { return true }
+
+// teamWork is offered where tasks live: a volunteer group, or a member's private chat.
+func teamWork(r Role, k GroupKind, team bool) bool { return team && r >= RoleMember }
+
+// publishHere is offered to coordinators in a volunteer group, the only place 发布 works.
+func publishHere(r Role, k GroupKind, team bool) bool {
+	return r >= RoleCoordinator && k == KindVolunteers
+}
+
+func coordinator(r Role, _ GroupKind, _ bool) bool { return r >= RoleCoordinator }
+
+// helpLines are the lines of 帮助 in the order shown.
+var helpLines = []helpLine{
+	{"报事 问题和地点 —— 反映问题，例如 报事 3号楼2单元楼道灯坏了", anyone},
+	{"进度 R编号 —— 查看诉求进度", anyone},
+	{"满意/基本满意/不满意 R编号 —— 评价办结的诉求", anyone},
+	{"统计 —— 本月统计", anyone},
+	{"登记 姓名 [单位] —— 登记实名", anyone},
+	{"任务 —— 待认领任务", teamWork},
+	{"接 编号 —— 认领任务，例如 接 12", teamWork},
+	{"退 编号 [原因] —— 退出任务", teamWork},
+	{"完成 编号 [N小时] [备注] —— 打卡记录服务时长", teamWork},
+	{"我的任务 —— 我认领的任务", teamWork},
+	{"报到 [单位] —— 党员每月报到", teamWork},
+	{"值班 —— 今天的值班", teamWork},
+	{"请假 日期 —— 值班请假", teamWork},
+	{"协调员：", coordinator},
+	{"发布 任务名称 [时间] [地点] [需要N人] [N小时]，例如 发布 巡逻 周六下午3点到5点 东门 需要2人", publishHere},
+	{"指派 编号 @昵称 / 取消任务 编号 [原因]", publishHere},
+	{"派单 R编号 责任方 [期限] / 办结 R编号 / 上会 R编号 / 诉求", coordinator},
+	{"广播 全部|队伍名 内容 / 设为协调员 @昵称", coordinator},
+}
+
+// helpFor lists the commands a speaker with role r may use in this chat: kind is the
+// group's kind ("" for a private chat) and team whether the chat has a team (a volunteer
+// group, or a member's private chat). A verb this chat refuses is not offered.
+func helpFor(r Role, kind GroupKind, team bool) string {
+	lines := []string{"可用命令："}
+	for _, l := range helpLines {
+		if l.offer(r, kind, team) {
+			lines = append(lines, l.text)
+		}
 	}
-	if r >= RoleCoordinator {
-		text += "\n协调员：\n" +
-			"发布 任务名称 [时间] [地点] [需要N人] [N小时]\n" +
-			"指派 编号 @昵称 / 取消任务 编号\n" +
-			"派单 R编号 责任方 [期限] / 办结 R编号 / 上会 R编号 / 诉求\n" +
-			"广播 全部|队伍名 内容 / 设为协调员 @昵称"
-	}
-	return text
+	return strings.Join(lines, "\n")
 }
 
 // Photos, voice and places (see media.go).

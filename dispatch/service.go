@@ -305,7 +305,7 @@ func (s *Service) run(ctx context.Context, t *turn, cmd Command) ([]Post, error)
 	case MyTasks:
 		return s.myTasks(ctx, t)
 	case Help:
-		return []Post{t.reply(helpFor(t.role, t.group.Kind))}, nil
+		return []Post{t.reply(helpFor(t.role, t.group.Kind, t.listTeam() != ""))}, nil
 	case Register:
 		return s.register(ctx, t, c)
 	case Promote:

@@ -173,6 +173,20 @@ func TestHelpDependsOnRole(t *testing.T) {
 	if !strings.Contains(coord, "发布 任务名称") {
 		t.Errorf("coordinator help: %s", coord)
 	}
+	// The residents' group refuses 发布 and has no task listing: a coordinator there is
+	// offered the report commands and not those.
+	coordResidents := w.one(residents, "魏青", "帮助")
+	for _, refused := range []string{"发布", "任务 —— 待认领任务", "接 编号", "指派"} {
+		if strings.Contains(coordResidents, refused) {
+			t.Errorf("coordinator help in the residents' group offers %q: %s", refused, coordResidents)
+		}
+	}
+	if !strings.Contains(coordResidents, "派单 R编号") {
+		t.Errorf("coordinator help in the residents' group lacks 派单: %s", coordResidents)
+	}
+	if got := w.one(residents, "魏青", "发布 巡逻 明天上午9点"); !strings.Contains(got, "请在志愿者队伍的群里发布") {
+		t.Errorf("发布 in the residents' group = %q; want it refused, as help says", got)
+	}
 	if got := w.say(residents, "老周", "@长征小助手 你好"); len(got) != 0 {
 		t.Errorf("a mention without MentionsBot set is plain chat: %q", got)
 	}

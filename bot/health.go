@@ -74,6 +74,7 @@ func (h *Health) Up() bool {
 // Check probes Redis now, records the outcome (logging a change) and reports whether
 // Redis took the write.
 func (h *Health) Check(ctx context.Context) bool {
+	start := h.now()
 	pctx, cancel := context.WithTimeout(ctx, h.timeout)
 	err := h.probe(pctx)
 	cancel()
@@ -82,6 +83,12 @@ func (h *Health) Check(ctx context.Context) bool {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	// Probes run concurrently (Run's own and every caller's): one that began before the
+	// last change of state says nothing newer than that change, so it must not undo it.
+	// Without this a probe that started just before Redis died could report it back.
+	if err == nil && h.down && start.Before(h.since) || err != nil && !h.down && start.Before(h.back) {
+		return !h.down
+	}
 	switch {
 	case err != nil && !h.down:
 		h.down, h.since = true, h.now()

@@ -622,7 +622,9 @@ const gatherWindow = 200
 // try, after the budget let the post go, so the answers that arrived during the wait
 // join it; an answer alone is never held back to wait for others.
 func (b *Bot) gather(ctx context.Context, t Transport, f *flight, w *worker) {
-	if w == nil || !w.pacing.Merge || f.e.Post.Scheduled {
+	// A post with a card (发布's, or a tap's answer that updates the tapped card) goes
+	// alone: a merged post is text, and the card would be lost.
+	if w == nil || !w.pacing.Merge || f.e.Post.Scheduled || f.e.Post.Card != nil {
 		return
 	}
 	size, full := postSize(f.e.Post), false
@@ -631,7 +633,7 @@ func (b *Bot) gather(ctx context.Context, t Transport, f *flight, w *worker) {
 	}
 	chat := chatKey(f.e.Post.Chat)
 	also, err := b.q.Gather(ctx, t.Name(), b.opts.Instance, gatherWindow, func(e dispatch.Envelope) bool {
-		if full || e.Post.Scheduled || chatKey(e.Post.Chat) != chat {
+		if full || e.Post.Scheduled || e.Post.Card != nil || chatKey(e.Post.Chat) != chat {
 			return false
 		}
 		if n := postSize(e.Post); w.pacing.MaxLen > 0 && size+n > w.pacing.MaxLen+1 {

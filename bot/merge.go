@@ -119,7 +119,7 @@ func splitPost(p dispatch.Post, limit int) []dispatch.Post {
 			q := p
 			q.Text = part
 			if i > 0 {
-				q.Mentions, q.ReplyTo = nil, "" // mention once, answer once
+				q.Mentions, q.ReplyTo, q.Card = nil, "", nil // mention once, answer once, one card
 			}
 			out = append(out, q)
 		}

@@ -54,6 +54,10 @@ type Message struct {
 	// Media is set for a photo, voice message or location; Text is then empty (or a
 	// voice transcript's command).
 	Media *Media `json:",omitempty"`
+	// Tap marks a tap on a card's button (WeCom): Text is the command the button stands
+	// for, so the tap goes through the same grammar, store operation and op-id de-dup as
+	// typing it; its answer restates the card (Post.Card with Update).
+	Tap bool `json:",omitempty"`
 }
 
 // Post is one outbound message: dispatch decides the words and who is mentioned; the
@@ -78,6 +82,40 @@ type Post struct {
 	// before its own text, so each person still reads their own outcome. Text is then
 	// unused, and Mentions lists everyone mentioned, for channels that notify by a list.
 	Lines []Line `json:"lines,omitempty"`
+	// Card, when set, is the task the post is about, for transports that show a task as a
+	// card with buttons (WeCom's template card); the others ignore it and send the text,
+	// which stays complete on its own.
+	Card *Card `json:"card,omitempty"`
+}
+
+// Card is a task as a card with buttons: dispatch decides its words, the transport its
+// layout. A button stands for a command, typed as the button's Command, so a tap is
+// handled as that text.
+type Card struct {
+	// Task is the task's id.
+	Task int64 `json:"task"`
+	// Title heads the card; Note is a line under it.
+	Title string `json:"title"`
+	Note  string `json:"note,omitempty"`
+	// Fields are the task's facts (time, place, places left), in order.
+	Fields []CardField `json:"fields,omitempty"`
+	// Buttons are what a tap may do.
+	Buttons []CardButton `json:"buttons,omitempty"`
+	// Update marks a card that restates the task after a tap: it replaces the tapped card
+	// and never goes out as a card of its own (the post's text is the answer then).
+	Update bool `json:"update,omitempty"`
+}
+
+// CardField is one labelled fact on a card.
+type CardField struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// CardButton is one button: its label, and the command a tap on it stands for.
+type CardButton struct {
+	Text    string `json:"text"`
+	Command string `json:"command"`
 }
 
 // Line is one part of a merged post: its text and the people it is addressed to.

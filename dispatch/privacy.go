@@ -403,13 +403,26 @@ func (s *Service) seesAll(t *turn, p Post) bool {
 func (s *Service) guard(t *turn, posts []Post) []Post {
 	for i, p := range posts {
 		full := s.seesAll(t, p)
-		p.Text = unmark(p.Text, full)
-		if !full {
-			if t != nil && t.announcement {
-				p.Text = maskNames(p.Text)
-			} else {
-				p.Text = MaskPersonal(p.Text)
+		door := func(text string) string {
+			text = unmark(text, full)
+			if full {
+				return text
 			}
+			if t != nil && t.announcement {
+				return maskNames(text)
+			}
+			return MaskPersonal(text)
+		}
+		p.Text = door(p.Text)
+		if p.Card != nil {
+			// A card shows the task's words too (title, place): the same door, on a copy.
+			c := *p.Card
+			c.Title, c.Note = door(c.Title), door(c.Note)
+			c.Fields = slices.Clone(c.Fields)
+			for j := range c.Fields {
+				c.Fields[j].Value = door(c.Fields[j].Value)
+			}
+			p.Card = &c
 		}
 		posts[i] = p
 	}

@@ -44,6 +44,21 @@ const (
 	replyBadDay       = "日期「%s」不对：这个月的日子请在1到%d日之间；任务还没有发布"
 	replyPublished    = "已发布任务 #%d：%s\n回复「接 %d」认领"
 
+	// A task as a card with buttons (WeCom): its title, a hint, its facts and buttons. A
+	// button's command is typed as the text a tap on it stands for.
+	cardTitle         = "#%d %s"
+	cardNote          = "点「接」认领，点「退」退出；也可回复「接 %d」"
+	cardKeyTime       = "时间"
+	cardKeyPlace      = "地点"
+	cardKeyPlaces     = "名额"
+	cardPlacesLeft    = "还差 %d 人（共 %d 人）"
+	cardPlacesFull    = "已满（共 %d 人）"
+	cardPlacesWaiting = "已满（共 %d 人，候补 %d 人）"
+	cardClaim         = "接"
+	cardRelease       = "退"
+	cardClaimCommand  = "接 %d"
+	cardReleaseCmd    = "退 %d"
+
 	replyNoTask                 = "没有找到任务 #%d"
 	replyClaimed                = "已认领 #%d %s"
 	replyStillNeed              = "，还差 %d 人"

@@ -142,7 +142,51 @@ func (s *Service) publish(ctx context.Context, t *turn, c Publish) ([]Post, erro
 	if err != nil {
 		return nil, fmt.Errorf("publish task: %w", err)
 	}
-	return []Post{t.reply(fmt.Sprintf(replyPublished, task.ID, s.taskCard(task, t.now), task.ID))}, nil
+	p := t.reply(fmt.Sprintf(replyPublished, task.ID, s.taskCard(task, t.now), task.ID))
+	if t.m.Transport == cardTransport {
+		p.Card = s.card(task, t.now, false)
+		p.Card.Note = fmt.Sprintf(cardNote, task.ID)
+	}
+	return []Post{p}, nil
+}
+
+// cardTransport is the transport that shows cards with buttons (WeCom). Only there does
+// 发布's answer carry one: elsewhere it would only keep the answer from being merged with
+// others to the same group (a post with a card goes alone).
+const cardTransport = "wecom"
+
+// card is task as a card with 接 / 退 buttons. update makes it the restatement that answers
+// a tap (see Card.Update).
+func (s *Service) card(task Task, now time.Time, update bool) *Card {
+	c := &Card{Task: task.ID, Title: fmt.Sprintf(cardTitle, task.ID, task.Title), Update: update}
+	if !task.Start.IsZero() {
+		c.Fields = append(c.Fields, CardField{Key: cardKeyTime, Value: FormatWhen(task.Start, now, s.c.Loc)})
+	}
+	if task.Place != "" {
+		c.Fields = append(c.Fields, CardField{Key: cardKeyPlace, Value: task.Place})
+	}
+	places := fmt.Sprintf(cardPlacesLeft, task.Left(), task.Need)
+	if task.Left() <= 0 {
+		places = fmt.Sprintf(cardPlacesFull, task.Need)
+		if w := len(task.Waiting()); w > 0 {
+			places = fmt.Sprintf(cardPlacesWaiting, task.Need, w)
+		}
+	}
+	c.Fields = append(c.Fields, CardField{Key: cardKeyPlaces, Value: places})
+	c.Buttons = []CardButton{
+		{Text: cardClaim, Command: fmt.Sprintf(cardClaimCommand, task.ID)},
+		{Text: cardRelease, Command: fmt.Sprintf(cardReleaseCmd, task.ID)},
+	}
+	return c
+}
+
+// tapped gives the answer to a tap on a card the card restated with the task as it is
+// now, so the transport can update the tapped card in place; other answers stay text.
+func (s *Service) tapped(t *turn, p Post, task Task) Post {
+	if t.m.Tap && !t.m.Chat.IsPrivate() && task.Group == t.m.Chat.Group {
+		p.Card = s.card(task, t.now, true)
+	}
+	return p
 }
 
 // taskCard is the multi-line description of a task in a reply.
@@ -217,7 +261,7 @@ func (s *Service) claim(ctx context.Context, t *turn, id int64, who Person, assi
 	case ClaimAlreadyWaiting:
 		text = fmt.Sprintf(replyAlreadyWaiting, task.ID, res.Position)
 	}
-	return []Post{t.reply(text)}, nil
+	return []Post{s.tapped(t, t.reply(text), task)}, nil
 }
 
 func (s *Service) placesLeft(task Task) string {
@@ -290,13 +334,13 @@ func (s *Service) release(ctx context.Context, t *turn, c Release) ([]Post, erro
 	case ReleaseClosed:
 		return nil, refuse(closedText(res.Task))
 	case ReleaseWaiting:
-		return []Post{t.reply(fmt.Sprintf(replyLeftWaiting, c.Task))}, nil
+		return []Post{s.tapped(t, t.reply(fmt.Sprintf(replyLeftWaiting, c.Task)), res.Task)}, nil
 	}
 	reason := ""
 	if c.Reason != "" {
 		reason = fmt.Sprintf(replyReason, c.Reason)
 	}
-	posts := []Post{t.reply(fmt.Sprintf(replyReleased, c.Task) + reason)}
+	posts := []Post{s.tapped(t, t.reply(fmt.Sprintf(replyReleased, c.Task)+reason), res.Task)}
 	if res.Task.Group != "" && res.Task.Group != t.m.Chat.Group {
 		// Said elsewhere (a private chat): the task's group still hears who left and why.
 		posts = append(posts, Post{Chat: Chat{Group: res.Task.Group},

@@ -18,6 +18,7 @@ const (
 	cmdSubscribe   = "aibot_subscribe"
 	cmdPing        = "ping"
 	cmdRespond     = "aibot_respond_msg"
+	cmdUpdate      = "aibot_respond_update_msg"
 	cmdSendMsg     = "aibot_send_msg"
 	cmdMsgCallback = "aibot_msg_callback"
 	cmdEvent       = "aibot_event_callback"
@@ -78,7 +79,26 @@ type callbackBody struct {
 	} `json:"voice"`
 	Event struct {
 		EventType string `json:"eventtype"`
+		// A template_card_event's button key and card task_id, where SDK 1.0.7's types put
+		// them (TemplateCardEventData).
+		EventKey string `json:"event_key"`
+		TaskID   string `json:"task_id"`
+		// The same, nested, as WeCom's callback documentation shows the event; read too so
+		// a tap is not lost whichever of the two shapes the server sends.
+		TemplateCardEvent *struct {
+			EventKey string `json:"event_key"`
+			TaskID   string `json:"task_id"`
+		} `json:"template_card_event"`
 	} `json:"event"`
+}
+
+// tap returns a template_card_event's button key and card task_id.
+func (b callbackBody) tap() (key, taskID string) {
+	key, taskID = b.Event.EventKey, b.Event.TaskID
+	if n := b.Event.TemplateCardEvent; key == "" && n != nil {
+		key, taskID = n.EventKey, n.TaskID
+	}
+	return key, taskID
 }
 
 type streamBody struct {
@@ -100,6 +120,84 @@ type sendMsgBody struct {
 
 type markdownContent struct {
 	Content string `json:"content"`
+}
+
+// cardReplyBody answers a callback with a template card (the SDK's replyTemplateCard).
+type cardReplyBody struct {
+	MsgType      string       `json:"msgtype"` // "template_card"
+	TemplateCard templateCard `json:"template_card"`
+}
+
+// cardPushBody pushes a template card (the SDK's sendMessage with a template_card body).
+type cardPushBody struct {
+	ChatID       string       `json:"chatid"`
+	MsgType      string       `json:"msgtype"` // "template_card"
+	TemplateCard templateCard `json:"template_card"`
+}
+
+// updateBody replaces a tapped card (the SDK's updateTemplateCard); no userids, so every
+// member of the chat sees the new state.
+type updateBody struct {
+	ResponseType string       `json:"response_type"` // "update_template_card"
+	TemplateCard templateCard `json:"template_card"`
+}
+
+// templateCard is a button_interaction template card, the fields chorus uses of the
+// SDK's TemplateCard.
+type templateCard struct {
+	CardType              string        `json:"card_type"`
+	MainTitle             cardMainTitle `json:"main_title"`
+	SubTitleText          string        `json:"sub_title_text,omitempty"`
+	HorizontalContentList []cardKV      `json:"horizontal_content_list,omitempty"`
+	ButtonList            []cardButton  `json:"button_list"`
+	TaskID                string        `json:"task_id"`
+}
+
+type cardMainTitle struct {
+	Title string `json:"title"`
+}
+
+type cardKV struct {
+	KeyName string `json:"keyname"`
+	Value   string `json:"value,omitempty"`
+}
+
+type cardButton struct {
+	Text  string `json:"text"`
+	Style int    `json:"style,omitempty"`
+	Key   string `json:"key"`
+}
+
+// WeCom's limits on a button_interaction card (SDK 1.0.7 types): at most 6 rows of
+// horizontal content and 6 buttons.
+const (
+	maxCardRows    = 6
+	maxCardButtons = 6
+)
+
+// toCard lays c out as a button_interaction card with taskID and sub as the line under
+// the title. A button's key is the command it stands for, so a tap comes back as that
+// text (see Transport.handle). Card text is not markdown: nothing needs escaping.
+func toCard(c *dispatch.Card, taskID, sub string) templateCard {
+	tc := templateCard{CardType: "button_interaction", MainTitle: cardMainTitle{Title: c.Title}, SubTitleText: sub, TaskID: taskID}
+	for _, f := range c.Fields[:min(len(c.Fields), maxCardRows)] {
+		tc.HorizontalContentList = append(tc.HorizontalContentList, cardKV{KeyName: f.Key, Value: f.Value})
+	}
+	for i, b := range c.Buttons[:min(len(c.Buttons), maxCardButtons)] {
+		style := 1 // the first button (接) stands out; the others are plain
+		if i > 0 {
+			style = 2
+		}
+		tc.ButtonList = append(tc.ButtonList, cardButton{Text: b.Text, Style: style, Key: b.Command})
+	}
+	return tc
+}
+
+// newTaskID makes a card's task_id, which WeCom wants unique per robot and made of
+// letters, digits and "_-@": chorus's task id, then a time and random part, because task
+// ids start again with a new database.
+func newTaskID(task int64, now time.Time) string {
+	return newReqID("task"+strconv.FormatInt(task, 10), now)
 }
 
 // newReqID makes a request id the way the SDK's generateReqId does:

@@ -290,6 +290,7 @@ func (t *Transport) handle(ctx context.Context, c *conn, f frame, in bot.Inbound
 		t.log.Warn("wecom: malformed callback body", "cmd", f.Cmd, "err", err)
 		return nil
 	}
+	text, taskID := b.Text.Content, ""
 	switch f.Cmd {
 	case cmdEvent:
 		switch b.Event.EventType {
@@ -297,17 +298,26 @@ func (t *Transport) handle(ctx context.Context, c *conn, f frame, in bot.Inbound
 			return ErrReplaced
 		case "enter_chat":
 			t.log.Info("wecom: user entered the private chat", "user", mask(b.From.UserID))
+			return nil
+		case "template_card_event":
+			// A tap on a card's button: its key is the command the button stands for, so
+			// it goes on as that text through the one inbound path (journal, de-dup by the
+			// event's msgid, the same store operation as typing it).
+			if text, taskID = b.tap(); text == "" || taskID == "" {
+				t.log.Warn("wecom: template_card_event without event_key or task_id ignored", "msgid", b.MsgID)
+				return nil
+			}
 		default:
 			t.log.Debug("wecom: event ignored", "eventtype", b.Event.EventType)
+			return nil
 		}
-		return nil
 	case cmdMsgCallback:
 	default:
 		t.log.Warn("wecom: unknown frame ignored", "cmd", f.Cmd)
 		return nil
 	}
 	md, isMedia := mediaOf(b) // media.go
-	if b.MsgType != "text" && !isMedia {
+	if b.MsgType != "text" && !isMedia && taskID == "" {
 		t.log.Debug("wecom: non-text message ignored", "msgtype", b.MsgType, "msgid", b.MsgID)
 		return nil
 	}
@@ -315,8 +325,9 @@ func (t *Transport) handle(ctx context.Context, c *conn, f frame, in bot.Inbound
 		ID:        b.MsgID,
 		Transport: t.Name(),
 		From:      dispatch.Sender{Nick: b.From.UserID, Ref: b.From.UserID},
-		Text:      b.Text.Content,
+		Text:      text,
 		At:        t.opts.Now(),
+		Tap:       taskID != "",
 	}
 	switch b.ChatType {
 	case "group":
@@ -337,7 +348,7 @@ func (t *Transport) handle(ctx context.Context, c *conn, f frame, in bot.Inbound
 	if isMedia {
 		m.Text, m.Media = "", &md
 	}
-	c.remember(b.MsgID, f.Headers.ReqID)
+	c.remember(b.MsgID, callback{reqID: f.Headers.ReqID, taskID: taskID, at: m.At})
 	if err := in(ctx, m); err != nil && ctx.Err() == nil {
 		t.log.Error("wecom: inbound message not stored", "msgid", b.MsgID, "user", mask(b.From.UserID), "err", err)
 	}
@@ -361,6 +372,12 @@ func (t *Transport) logUnknownGroup(chatID string) {
 // (846605), it pushes aibot_send_msg with a markdown body to the chat. Mentions are
 // rendered as "@nick " before the text. Send waits for WeCom's ack.
 //
+// Cards: a post with a new card (发布's answer) goes as a button_interaction template
+// card, answered or pushed the same way. The answer to a tap (p.Card.Update) replaces the
+// tapped card with aibot_respond_update_msg on the tap's req_id, its text under the
+// title, while WeCom still takes it (TapWindow); later, or when WeCom refuses it, the
+// answer is pushed as markdown like any other.
+//
 // Errors wrap bot.ErrUnavailable when no connection is up (or it dropped before the
 // ack), bot.ErrRejected when the chat cannot be addressed, the content is too long, or
 // WeCom refused the post; a frequency limit (45009), a busy system or a missing ack
@@ -374,26 +391,57 @@ func (t *Transport) Send(ctx context.Context, p dispatch.Post) error {
 	if len(content) > MaxStreamBytes {
 		return fmt.Errorf("wecom: send: content is %d bytes, over %d: %w", len(content), MaxStreamBytes, bot.ErrRejected)
 	}
+	newCard := p.Card != nil && !p.Card.Update
 	if p.ReplyTo != "" {
-		if reqID, ok := c.take(p.ReplyTo); ok {
-			body := streamBody{MsgType: "stream", Stream: streamContent{
-				ID: newReqID("stream", t.opts.Now()), Finish: true, Content: content,
-			}}
-			err := c.request(ctx, cmdRespond, reqID, body)
-			if ae := (*AckError)(nil); !errors.As(err, &ae) || ae.Code != CodeStaleReqID {
-				return err
+		if cb, ok := c.take(p.ReplyTo); ok {
+			var err error
+			switch {
+			case cb.taskID != "":
+				if p.Card == nil || !p.Card.Update || t.opts.Now().Sub(cb.at) >= TapWindow {
+					break // nothing to update, or too late: pushed below
+				}
+				text := p.Compose(func(name string) string { return "@" + name + " " })
+				err = c.request(ctx, cmdUpdate, cb.reqID, updateBody{
+					ResponseType: "update_template_card", TemplateCard: toCard(p.Card, cb.taskID, text),
+				})
+				if ae := (*AckError)(nil); !errors.As(err, &ae) {
+					return err
+				}
+				t.log.Warn("wecom: card update refused; pushing the answer instead", "msgid", p.ReplyTo, "err", err)
+			case newCard:
+				err = c.request(ctx, cmdRespond, cb.reqID, cardReplyBody{
+					MsgType: "template_card", TemplateCard: toCard(p.Card, newTaskID(p.Card.Task, t.opts.Now()), p.Card.Note),
+				})
+			default:
+				err = c.request(ctx, cmdRespond, cb.reqID, streamBody{MsgType: "stream", Stream: streamContent{
+					ID: newReqID("stream", t.opts.Now()), Finish: true, Content: content,
+				}})
 			}
-			t.log.Info("wecom: reply came too late for its connection; pushing it instead", "msgid", p.ReplyTo)
+			if cb.taskID == "" {
+				if ae := (*AckError)(nil); !errors.As(err, &ae) || ae.Code != CodeStaleReqID {
+					return err
+				}
+				t.log.Info("wecom: reply came too late for its connection; pushing it instead", "msgid", p.ReplyTo)
+			}
 		}
 	}
 	chatID, err := t.chatID(p.Chat)
 	if err != nil {
 		return err
 	}
+	if newCard {
+		return c.request(ctx, cmdSendMsg, newReqID(cmdSendMsg, t.opts.Now()), cardPushBody{
+			ChatID: chatID, MsgType: "template_card", TemplateCard: toCard(p.Card, newTaskID(p.Card.Task, t.opts.Now()), p.Card.Note),
+		})
+	}
 	return c.request(ctx, cmdSendMsg, newReqID(cmdSendMsg, t.opts.Now()), sendMsgBody{
 		ChatID: chatID, MsgType: "markdown", Markdown: markdownContent{Content: content},
 	})
 }
+
+// TapWindow is how long after a tap its card may still be updated: WeCom allows 5 s from
+// the event, and chorus's clock starts only when the frame is read, so it keeps a margin.
+const TapWindow = 4 * time.Second
 
 // chatID is the WeCom chatid (group) or userid (private chat) a post goes to.
 func (t *Transport) chatID(ch dispatch.Chat) (string, error) {
@@ -430,7 +478,7 @@ type conn struct {
 	closeErr  error
 	closed    bool
 	pending   map[string]chan frame // req_id → waiter for its ack
-	callbacks map[string]string     // msgid → callback req_id, not answered yet
+	callbacks map[string]callback   // msgid → its callback, not answered yet
 	order     []string              // msgids in arrival order, for eviction
 }
 
@@ -442,7 +490,7 @@ func newConn(ctx context.Context, ws *websocket.Conn, opts Options) *conn {
 	}
 	return &conn{
 		ws: ws, ctx: cctx, cancel: cancel, ackTimeout: opts.AckTimeout, log: log,
-		done: make(chan struct{}), pending: map[string]chan frame{}, callbacks: map[string]string{},
+		done: make(chan struct{}), pending: map[string]chan frame{}, callbacks: map[string]callback{},
 	}
 }
 
@@ -584,9 +632,18 @@ func (c *conn) request(ctx context.Context, cmd, reqID string, body any) error {
 	}
 }
 
+// callback is a message or tap received on a connection, which a reply may answer.
+type callback struct {
+	reqID string
+	// taskID is the tapped card's task_id for a template_card_event; empty for a message.
+	taskID string
+	// at is when it was read, for TapWindow.
+	at time.Time
+}
+
 // remember keeps a callback's req_id so a reply can answer it.
-func (c *conn) remember(msgID, reqID string) {
-	if msgID == "" || reqID == "" {
+func (c *conn) remember(msgID string, cb callback) {
+	if msgID == "" || cb.reqID == "" {
 		return
 	}
 	c.mu.Lock()
@@ -594,19 +651,19 @@ func (c *conn) remember(msgID, reqID string) {
 	if _, ok := c.callbacks[msgID]; !ok {
 		c.order = append(c.order, msgID)
 	}
-	c.callbacks[msgID] = reqID
+	c.callbacks[msgID] = cb
 	for len(c.order) > maxCallbacks {
 		delete(c.callbacks, c.order[0])
 		c.order = c.order[1:]
 	}
 }
 
-// take returns and forgets the req_id of the callback msgID: each message is answered
-// directly once; further posts replying to it are pushed.
-func (c *conn) take(msgID string) (string, bool) {
+// take returns and forgets the callback msgID: each message is answered directly once;
+// further posts replying to it are pushed.
+func (c *conn) take(msgID string) (callback, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	id, ok := c.callbacks[msgID]
+	cb, ok := c.callbacks[msgID]
 	delete(c.callbacks, msgID)
-	return id, ok
+	return cb, ok
 }

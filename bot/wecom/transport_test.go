@@ -527,3 +527,114 @@ func TestRunReturnsNilOnCancel(t *testing.T) {
 		t.Fatal("Run did not return")
 	}
 }
+
+// A post with a card goes as a button_interaction template card: answering its message,
+// or pushed. A tap comes in as the text its button stands for, from the tapper in the
+// group, with the event's msgid; its answer updates the tapped card on the event's
+// req_id while TapWindow lasts, and after it is pushed as markdown instead.
+func TestCardAndTap(t *testing.T) {
+	var mu sync.Mutex
+	clock := now
+	h := start(t, func(o *wecom.Options) {
+		o.Now = func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			return clock
+		}
+	}, false)
+	h.subscribed()
+	ctx := t.Context()
+	card := func(update bool) *dispatch.Card {
+		return &dispatch.Card{
+			Task: 12, Title: "#12 楼道消防巡查", Note: "点「接」认领", Update: update,
+			Fields:  []dispatch.CardField{{Key: "时间", Value: "明天 10:00"}, {Key: "名额", Value: "还差 2 人（共 2 人）"}},
+			Buttons: []dispatch.CardButton{{Text: "接", Command: "接 12"}, {Text: "退", Command: "退 12"}},
+		}
+	}
+
+	cb, m := h.groupText("weiqing", "@长征社区小助手 发布 楼道消防巡查")
+	if err := h.tr.Send(ctx, dispatch.Post{Chat: m.Chat, Text: "已发布任务 #12", Mentions: []string{"weiqing"}, ReplyTo: m.ID, Card: card(false)}); err != nil {
+		t.Fatalf("Send card: %v", err)
+	}
+	r, err := h.srv.NextReply(wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := wecomtest.Card{
+		TaskID: r.Card.TaskID, Title: "#12 楼道消防巡查", SubTitle: "点「接」认领",
+		Rows:    [][2]string{{"时间", "明天 10:00"}, {"名额", "还差 2 人（共 2 人）"}},
+		Buttons: []wecomtest.Button{{Text: "接", Key: "接 12"}, {Text: "退", Key: "退 12"}},
+	}
+	if r.ReqID != cb.ReqID || r.MsgType != "template_card" || r.Card == nil {
+		t.Fatalf("reply %+v; want a template card answering %s", r, cb.ReqID)
+	}
+	if d := cmp.Diff(want, *r.Card); d != "" {
+		t.Errorf("card (-want +got):\n%s", d)
+	}
+	// Without a message to answer, the card is pushed, under a task_id of its own.
+	if err := h.tr.Send(ctx, dispatch.Post{Chat: dispatch.Chat{Group: group}, Text: "已发布任务 #12", Card: card(false)}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := h.srv.NextPush(wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ChatID != groupID || p.MsgType != "template_card" || p.Card == nil || p.Card.TaskID == r.Card.TaskID {
+		t.Errorf("push %+v; want a template card of its own to %s", p, groupID)
+	}
+
+	tap := func(key string) (wecomtest.Callback, dispatch.Message) {
+		t.Helper()
+		tcb, err := h.srv.Tap(wecomtest.Tap{ChatID: groupID, UserID: "leisheng", TaskID: r.Card.TaskID, Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tcb, h.inbound()
+	}
+	tcb, tm := tap("接 12")
+	wantMsg := dispatch.Message{
+		ID: tcb.MsgID, Transport: "wecom", Chat: dispatch.Chat{Group: group, Ref: groupID},
+		From: dispatch.Sender{Nick: "leisheng", Ref: "leisheng"}, Text: "接 12", MentionsBot: true, At: now, Tap: true,
+	}
+	if d := cmp.Diff(wantMsg, tm); d != "" {
+		t.Errorf("tap message (-want +got):\n%s", d)
+	}
+	answer := dispatch.Post{Chat: tm.Chat, Text: "已认领 #12", Mentions: []string{"雷胜"}, ReplyTo: tm.ID, Card: card(true)}
+	answer.Card.Fields[1].Value = "还差 1 人（共 2 人）"
+	if err := h.tr.Send(ctx, answer); err != nil {
+		t.Fatalf("Send tap answer: %v", err)
+	}
+	u, err := h.srv.NextUpdate(wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.SubTitle, want.Rows[1][1] = "@雷胜 已认领 #12", "还差 1 人（共 2 人）"
+	if u.ReqID != tcb.ReqID || u.MsgID != tcb.MsgID {
+		t.Errorf("update %+v; want it on the tap's req_id %s", u, tcb.ReqID)
+	}
+	if d := cmp.Diff(want, u.Card); d != "" {
+		t.Errorf("updated card (-want +got):\n%s", d)
+	}
+
+	// A tap answered after TapWindow: WeCom would refuse the update, so it is pushed.
+	tcb, tm = tap("退 12")
+	mu.Lock()
+	clock = clock.Add(wecom.TapWindow)
+	mu.Unlock()
+	late := dispatch.Post{Chat: tm.Chat, Text: "已退出 #12", Mentions: []string{"雷胜"}, ReplyTo: tm.ID, Card: card(true)}
+	if err := h.tr.Send(ctx, late); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = h.srv.NextPush(wait); err != nil {
+		t.Fatal(err)
+	}
+	if p.ChatID != groupID || p.MsgType != "markdown" || p.Content != "@雷胜 已退出 #12" {
+		t.Errorf("late answer %+v; want markdown @雷胜 已退出 #12 to %s", p, groupID)
+	}
+	if n := len(h.srv.Updates()); n != 1 {
+		t.Errorf("%d updates; want 1 (the late tap pushed)", n)
+	}
+	if errs := h.srv.Errors(); len(errs) > 0 {
+		t.Errorf("protocol violations:\n%s", strings.Join(errs, "\n"))
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -274,17 +275,40 @@ func (w *wcWorld) mustAnswer(cb wecomtest.Callback, userid, want string) wecomte
 	return r
 }
 
-var wcTaskID = regexp.MustCompile(`已发布任务 #(\d+)`)
+var wcTaskID = regexp.MustCompile(`^#(\d+) `)
 
 // mustPublish has the coordinator publish text in chatid and returns the new task's id.
+// In a WeCom group 发布 is answered with a button card (see mustPublishCard).
 func (w *wcWorld) mustPublish(chatid, text string) string {
 	w.t.Helper()
-	r := w.mustAnswer(w.say(chatid, wcCoordinator, "发布 "+text), wcCoordinator, "已发布任务 #")
-	m := wcTaskID.FindStringSubmatch(r.Content)
-	if m == nil {
-		w.t.Fatalf("no task id in %q", r.Content)
+	id, _ := w.mustPublishCard(chatid, text)
+	return id
+}
+
+// mustPublishCard has the coordinator publish text in chatid, checks the answer is a
+// button_interaction card answering the message, with 接 / 退 buttons standing for the
+// commands, and returns the task's id and the card.
+func (w *wcWorld) mustPublishCard(chatid, text string) (string, wecomtest.Card) {
+	w.t.Helper()
+	cb := w.say(chatid, wcCoordinator, "发布 "+text)
+	r, err := w.srv.NextReply(wcWait)
+	if err != nil {
+		w.t.Fatalf("waiting for the answer to 发布: %v\npushes: %+v", err, w.srv.Pushes())
 	}
-	return m[1]
+	if r.ReqID != cb.ReqID || r.MsgType != "template_card" || r.Card == nil {
+		w.t.Fatalf("answer to 发布 %+v; want a template card answering req_id %s", r, cb.ReqID)
+	}
+	m := wcTaskID.FindStringSubmatch(r.Card.Title)
+	if m == nil {
+		w.t.Fatalf("no task id in the card's title %q", r.Card.Title)
+	}
+	id := m[1]
+	want := []wecomtest.Button{{Text: "接", Key: "接 " + id}, {Text: "退", Key: "退 " + id}}
+	if !slices.Equal(r.Card.Buttons, want) {
+		w.t.Errorf("card buttons %+v; want %+v", r.Card.Buttons, want)
+	}
+	w.mustLines(1, `msg="post delivered"`, "id=wecom:"+cb.MsgID+"#")
+	return id, *r.Card
 }
 
 // mustPush waits for the next push and checks where it went and what it says.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/changzheng/chorus/bot/wecom/wecomtest"
 )
 
 // A coordinator publishes in a WeCom group and three members claim: every message is
@@ -23,7 +25,7 @@ func TestRunWeComPublishAndClaim(t *testing.T) {
 	w.mustAnswer(w.say(wcOrangeChat, "wangjianguo", "接 "+id), "wangjianguo", "#"+id)
 
 	if got := len(w.srv.Replies()); got != 5 {
-		t.Errorf("%d replies; want 5, one per message", got)
+		t.Errorf("%d replies; want 5, one per message (the card answering 发布, four stream answers)", got)
 	}
 	if p := w.srv.Pushes(); len(p) != 0 {
 		t.Errorf("pushes %+v; want none: every post answered its message", p)
@@ -34,6 +36,65 @@ func TestRunWeComPublishAndClaim(t *testing.T) {
 	}
 	if n := r.routes()[wcOrange+" wecom"]; n != 5 {
 		t.Errorf("/readyz recent routes %v; want 5 posts to %s by wecom", r.routes(), wcOrange)
+	}
+	w.mustProtocolClean()
+}
+
+// 发布 in a WeCom group is answered with a card with 接 / 退 buttons showing the time, place
+// and places left. A tap claims as typing 接 does, the tapped card is updated in place with
+// the tapper's outcome and the places left, and a tap WeCom delivers twice (same msgid)
+// acts once. 退 releases the same way; text commands keep working beside the card.
+func TestRunWeComCardTap(t *testing.T) {
+	w := wcStart(t, wcOptions{})
+	w.subscribed()
+	id, card := w.mustPublishCard(wcOrangeChat, "楼道消防巡查 明天上午10点 3号楼 需要2人")
+	rows := map[string]string{}
+	for _, r := range card.Rows {
+		rows[r[0]] = r[1]
+	}
+	if !strings.Contains(rows["时间"], "10:00") || rows["地点"] != "3号楼" || rows["名额"] != "还差 2 人（共 2 人）" {
+		t.Errorf("card rows %v; want the time, 3号楼 and 还差 2 人", card.Rows)
+	}
+
+	tap := func(user, key, msgID string) wecomtest.Callback {
+		t.Helper()
+		cb, err := w.srv.Tap(wecomtest.Tap{ChatID: wcOrangeChat, UserID: user, TaskID: card.TaskID, Key: key, MsgID: msgID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cb
+	}
+	mustUpdate := func(cb wecomtest.Callback, sub, places string) {
+		t.Helper()
+		u, err := w.srv.NextUpdate(wcWait)
+		if err != nil {
+			t.Fatalf("waiting for the card update answering %s: %v\npushes: %+v", cb.MsgID, err, w.srv.Pushes())
+		}
+		if u.ReqID != cb.ReqID || u.Card.TaskID != card.TaskID || !strings.Contains(u.Card.SubTitle, sub) {
+			t.Errorf("update %+v; want card %s answering %s saying %q", u, card.TaskID, cb.ReqID, sub)
+		}
+		if got := u.Card.Rows[len(u.Card.Rows)-1][1]; got != places {
+			t.Errorf("updated card's places %q; want %q", got, places)
+		}
+		w.mustLines(1, `msg="post delivered"`, "id=wecom:"+cb.MsgID+"#")
+	}
+
+	first := tap("leisheng", "接 "+id, "")
+	mustUpdate(first, "@leisheng 已认领 #"+id, "还差 1 人（共 2 人）")
+	// WeCom delivers the same tap again: stored once, no second claim, no second answer.
+	tap("leisheng", "接 "+id, first.MsgID)
+	w.mustLines(1, "duplicate message ignored", "id="+first.MsgID)
+	// Text commands keep working beside the card.
+	w.mustAnswer(w.say(wcOrangeChat, "mali", "接 "+id), "mali", "已认领 #"+id)
+	w.mustAnswer(w.say(wcOrangeChat, "aili", "接 "+id), "aili", "候补第 1 位")
+	mustUpdate(tap("leisheng", "退 "+id, ""), "@leisheng 已退出 #"+id, "已满（共 2 人）")
+	// aili moved up from the waiting list is told in the group, as after a typed 退.
+	w.mustPush(wcOrangeChat, "@aili", "#"+id)
+	// The text listing stays the record.
+	w.mustAnswer(w.say(wcOrangeChat, "leisheng", "任务"), "leisheng", "#"+id)
+
+	if n := len(w.srv.Updates()); n != 2 {
+		t.Errorf("%d card updates; want 2, one per distinct tap", n)
 	}
 	w.mustProtocolClean()
 }

@@ -99,6 +99,40 @@ func TestOfficialSDKSpeaksToFake(t *testing.T) {
 	if p.ChatID != "wrSDKCHECK" || p.MsgType != "markdown" || p.Content != "**主动推送** 来自 SDK" {
 		t.Errorf("push %+v", p)
 	}
+	// Cards: the SDK answers with one and pushes another, in the shapes the fake checks
+	// (and chorus sends); a tap on the first, in the fake's template_card_event shape,
+	// reaches the SDK's event.template_card_event with event_key and task_id, and the
+	// update it sends back is accepted.
+	cardCB, err := srv.SendGroupText("wrSDKCHECK", "zhangsan", "card")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := srv.NextReply(wait)
+	if err != nil {
+		t.Fatalf("%v\nnode output:\n%s", err, out.String())
+	}
+	if cr.ReqID != cardCB.ReqID || cr.MsgType != "template_card" || cr.Card == nil || cr.Card.TaskID != "sdkcheck_card_1" ||
+		len(cr.Card.Buttons) != 2 || cr.Card.Buttons[0] != (wecomtest.Button{Text: "接", Key: "接 12"}) {
+		t.Errorf("card reply %+v; want the SDK's button card answering %s", cr, cardCB.ReqID)
+	}
+	cp, err := srv.NextPush(wait)
+	if err != nil {
+		t.Fatalf("%v\nnode output:\n%s", err, out.String())
+	}
+	if cp.ChatID != "wrSDKCHECK" || cp.MsgType != "template_card" || cp.Card == nil || cp.Card.TaskID != "sdkcheck_card_2" {
+		t.Errorf("card push %+v", cp)
+	}
+	tap, err := srv.Tap(wecomtest.Tap{ChatID: "wrSDKCHECK", UserID: "lisi", TaskID: "sdkcheck_card_1", Key: "退 12"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := srv.NextUpdate(wait)
+	if err != nil {
+		t.Fatalf("%v\nnode output:\n%s", err, out.String())
+	}
+	if u.ReqID != tap.ReqID || u.MsgID != tap.MsgID || u.Card.TaskID != "sdkcheck_card_1" || u.Card.SubTitle != "退 12 by lisi" {
+		t.Errorf("update %+v; want the tapped card updated on the event's req_id with its key and user", u)
+	}
 	if _, err := srv.NextPing(wait); err != nil {
 		t.Errorf("SDK heartbeat: %v", err)
 	}

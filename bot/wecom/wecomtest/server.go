@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,19 +54,55 @@ type Callback struct {
 type Reply struct {
 	// ReqID is the req_id of the callback it answers; MsgID that callback's msgid.
 	ReqID, MsgID string
-	// MsgType is "stream" or "markdown".
+	// MsgType is "stream", "markdown" or "template_card".
 	MsgType string
 	// StreamID and Finish are set for streams.
 	StreamID string
 	Finish   bool
 	Content  string
-	Conn     int
+	// Card is set for a template_card reply.
+	Card *Card
+	Conn int
 }
 
 // Push is one aibot_send_msg frame the fake accepted.
 type Push struct {
 	ReqID, ChatID, MsgType, Content string
-	Conn                            int
+	// Card is set for a template_card push.
+	Card *Card
+	Conn int
+}
+
+// Card is a button_interaction template card the fake accepted, as checked against the
+// SDK 1.0.7 TemplateCard type.
+type Card struct {
+	TaskID, Title, SubTitle string
+	// Rows are horizontal_content_list's keyname and value pairs.
+	Rows [][2]string
+	// Buttons are button_list's, in order.
+	Buttons []Button
+}
+
+// Button is one button of a card.
+type Button struct{ Text, Key string }
+
+// Update is one aibot_respond_update_msg the fake accepted.
+type Update struct {
+	// ReqID is the req_id of the template_card_event it answers; MsgID that event's msgid.
+	ReqID, MsgID string
+	Card         Card
+	Conn         int
+}
+
+// Tap is a tap on a card's button, for Server.Tap.
+type Tap struct {
+	ChatID, UserID string
+	// TaskID is the tapped card's task_id and Key the tapped button's key; both must be of
+	// a card the fake accepted.
+	TaskID, Key string
+	// MsgID is the event's msgid; empty means a new one. WeCom may deliver an event twice:
+	// tapping again with a Callback's MsgID does that.
+	MsgID string
 }
 
 // Server is a fake long-connection server on 127.0.0.1. It checks every frame it
@@ -79,6 +116,7 @@ type Server struct {
 	pingCh  chan string
 	replyCh chan Reply
 	pushCh  chan Push
+	updCh   chan Update
 
 	mu        sync.Mutex
 	nconn     int
@@ -95,6 +133,8 @@ type Server struct {
 	subs      []Subscribe
 	replies   []Reply
 	pushes    []Push
+	updates   []Update
+	cards     map[string]Card // task_id → the latest card with it
 	pings     int
 	media     media // encrypted downloads (media.go)
 }
@@ -102,6 +142,8 @@ type Server struct {
 type issued struct {
 	conn  *sconn
 	msgID string
+	// taskID is the tapped card's task_id for a template_card_event; empty otherwise.
+	taskID string
 }
 
 type sconn struct {
@@ -115,8 +157,8 @@ func NewServer(botID, secret string) *Server {
 	s := &Server{
 		botID: botID, secret: secret,
 		subCh: make(chan Subscribe, 256), pingCh: make(chan string, 4096),
-		replyCh: make(chan Reply, 1024), pushCh: make(chan Push, 1024),
-		conns: map[*sconn]bool{}, seen: map[string]bool{},
+		replyCh: make(chan Reply, 1024), pushCh: make(chan Push, 1024), updCh: make(chan Update, 1024),
+		conns: map[*sconn]bool{}, seen: map[string]bool{}, cards: map[string]Card{},
 		issued: map[string]issued{}, finished: map[string]bool{},
 	}
 	s.hs = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -162,6 +204,18 @@ func (s *Server) Pushes() []Push {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Push(nil), s.pushes...)
+}
+
+// Updates returns every accepted aibot_respond_update_msg, in order.
+func (s *Server) Updates() []Update {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Update(nil), s.updates...)
+}
+
+// NextUpdate waits up to timeout for the next accepted aibot_respond_update_msg.
+func (s *Server) NextUpdate(timeout time.Duration) (Update, error) {
+	return next(s.updCh, timeout, "aibot_respond_update_msg")
 }
 
 // Pings returns how many pings were received.
@@ -280,6 +334,39 @@ func (s *Server) callback(chattype, chatid, userid, msgtype string, content map[
 		body["chatid"] = chatid
 	}
 	return cb, s.write(c, map[string]any{"cmd": "aibot_msg_callback", "headers": map[string]any{"req_id": cb.ReqID}, "body": body})
+}
+
+// Tap sends the template_card_event of a tap on a group card's button on the current
+// connection, in the shape SDK 1.0.7 types it: event.eventtype, event.event_key and
+// event.task_id. The card and button must be ones the fake accepted from the client.
+func (s *Server) Tap(tp Tap) (Callback, error) {
+	s.mu.Lock()
+	c := s.cur
+	if c == nil {
+		s.mu.Unlock()
+		return Callback{}, ErrNotConnected
+	}
+	card, ok := s.cards[tp.TaskID]
+	if !ok || !slices.ContainsFunc(card.Buttons, func(b Button) bool { return b.Key == tp.Key }) {
+		s.mu.Unlock()
+		return Callback{}, fmt.Errorf("wecomtest: no card %q with a button %q was sent", tp.TaskID, tp.Key)
+	}
+	s.seq++
+	cb := Callback{ReqID: "evt_" + strconv.Itoa(s.seq) + "_" + strconv.FormatInt(time.Now().UnixNano(), 36), MsgID: tp.MsgID, Conn: c.n}
+	if cb.MsgID == "" {
+		cb.MsgID = "evtmsg_" + strconv.Itoa(s.seq)
+	}
+	s.issued[cb.ReqID] = issued{conn: c, msgID: cb.MsgID, taskID: tp.TaskID}
+	s.mu.Unlock()
+	return cb, s.write(c, map[string]any{
+		"cmd": "aibot_event_callback", "headers": map[string]any{"req_id": cb.ReqID},
+		"body": map[string]any{
+			"msgid": cb.MsgID, "create_time": time.Now().Unix(), "aibotid": s.botID,
+			"chatid": tp.ChatID, "chattype": "group", "from": map[string]any{"userid": tp.UserID},
+			"msgtype": "event",
+			"event":   map[string]any{"eventtype": "template_card_event", "event_key": tp.Key, "task_id": tp.TaskID},
+		},
+	})
 }
 
 // EnterChat sends an enter_chat event from userid on the current connection.
@@ -444,7 +531,7 @@ func (s *Server) handle(c *sconn, data []byte) {
 		}
 	}
 
-	if cmd != "aibot_respond_msg" {
+	if cmd != "aibot_respond_msg" && cmd != "aibot_respond_update_msg" {
 		s.mu.Lock()
 		dup := s.seen[reqID]
 		s.seen[reqID] = true
@@ -480,6 +567,8 @@ func (s *Server) handle(c *sconn, data []byte) {
 		s.respond(c, reqID, body)
 	case "aibot_send_msg":
 		s.sendMsg(c, reqID, body)
+	case "aibot_respond_update_msg":
+		s.update(c, reqID, body)
 	default:
 		s.violation(c, "unsupported cmd %q", cmd)
 		s.ack(c, reqID, CodeBadMsgType, "unsupported cmd")
@@ -595,6 +684,17 @@ func (s *Server) respond(c *sconn, reqID string, body map[string]json.RawMessage
 			s.violation(c, "markdown.content missing or not a string")
 		}
 		r.Content = content
+	case "template_card":
+		if is.taskID != "" {
+			s.violation(c, "aibot_respond_msg: a template_card_event is answered with aibot_respond_update_msg")
+		}
+		allowed(s, c, "aibot_respond_msg body", body, "msgtype", "template_card")
+		card, ok := s.card(c, "aibot_respond_msg", body, true)
+		if !ok {
+			s.ack(c, reqID, CodeBadMsgType, "bad template_card")
+			return
+		}
+		r.Card = &card
 	case "text":
 		s.violation(c, "aibot_respond_msg: msgtype text is refused by WeCom")
 		s.ack(c, reqID, CodeBadMsgType, "invalid message type")
@@ -613,8 +713,11 @@ func (s *Server) respond(c *sconn, reqID string, body map[string]json.RawMessage
 		return
 	}
 	s.mu.Lock()
-	if r.Finish || r.MsgType == "markdown" {
+	if r.Finish || r.MsgType != "stream" {
 		s.finished[reqID] = true
+	}
+	if r.Card != nil {
+		s.cards[r.Card.TaskID] = *r.Card
 	}
 	s.replies = append(s.replies, r)
 	s.mu.Unlock()
@@ -634,6 +737,26 @@ func (s *Server) sendMsg(c *sconn, reqID string, body map[string]json.RawMessage
 		s.violation(c, "aibot_send_msg: chatid missing or not a non-empty string")
 	}
 	p.MsgType, _ = str(body, "msgtype")
+	if p.MsgType == "template_card" {
+		allowed(s, c, "aibot_send_msg body", body, "chatid", "msgtype", "template_card")
+		card, ok := s.card(c, "aibot_send_msg", body, true)
+		if !ok {
+			s.ack(c, reqID, CodeBadMsgType, "bad template_card")
+			return
+		}
+		p.Card = &card
+		if code, fail := s.takeFail(); fail {
+			s.ack(c, reqID, code, "failed on request")
+			return
+		}
+		s.mu.Lock()
+		s.cards[card.TaskID] = card
+		s.pushes = append(s.pushes, p)
+		s.mu.Unlock()
+		offer(s.pushCh, p)
+		s.ack(c, reqID, 0, "ok")
+		return
+	}
 	if p.MsgType != "markdown" {
 		s.violation(c, "aibot_send_msg: msgtype %q, the fake supports markdown", p.MsgType)
 		s.ack(c, reqID, CodeBadMsgType, "invalid message type")
@@ -660,6 +783,131 @@ func (s *Server) sendMsg(c *sconn, reqID string, body map[string]json.RawMessage
 	s.mu.Unlock()
 	offer(s.pushCh, p)
 	s.ack(c, reqID, 0, "ok")
+}
+
+// update checks an aibot_respond_update_msg: the req_id of a template_card_event on this
+// connection, answered once, with response_type update_template_card and a card with the
+// tapped card's task_id (as the SDK's updateTemplateCard documents).
+func (s *Server) update(c *sconn, reqID string, body map[string]json.RawMessage) {
+	s.mu.Lock()
+	is, known := s.issued[reqID]
+	done := s.finished[reqID]
+	s.mu.Unlock()
+	if !known || is.taskID == "" {
+		s.violation(c, "aibot_respond_update_msg: req_id %q is not a template_card_event's", reqID)
+		s.ack(c, reqID, CodeStaleReqID, "invalid req_id")
+		return
+	}
+	if is.conn != c {
+		s.ack(c, reqID, CodeStaleReqID, "req_id not of this connection")
+		return
+	}
+	if done {
+		s.violation(c, "aibot_respond_update_msg: req_id %q answered twice", reqID)
+	}
+	if body == nil {
+		s.violation(c, "aibot_respond_update_msg: no body")
+		s.ack(c, reqID, CodeBadMsgType, "no body")
+		return
+	}
+	allowed(s, c, "aibot_respond_update_msg body", body, "response_type", "template_card", "userids")
+	if rt, _ := str(body, "response_type"); rt != "update_template_card" {
+		s.violation(c, "aibot_respond_update_msg: response_type %q, want update_template_card", rt)
+	}
+	card, ok := s.card(c, "aibot_respond_update_msg", body, false)
+	if !ok {
+		s.ack(c, reqID, CodeBadMsgType, "bad template_card")
+		return
+	}
+	if card.TaskID != is.taskID {
+		s.violation(c, "aibot_respond_update_msg: task_id %q, the tapped card's is %q", card.TaskID, is.taskID)
+	}
+	if code, fail := s.takeFail(); fail {
+		s.ack(c, reqID, code, "failed on request")
+		return
+	}
+	u := Update{ReqID: reqID, MsgID: is.msgID, Card: card, Conn: c.n}
+	s.mu.Lock()
+	s.finished[reqID] = true
+	s.cards[card.TaskID] = card
+	s.updates = append(s.updates, u)
+	s.mu.Unlock()
+	offer(s.updCh, u)
+	s.ack(c, reqID, 0, "ok")
+}
+
+// card checks body's template_card as a button_interaction card per SDK 1.0.7's
+// TemplateCard type. fresh means a new card, whose task_id must not have been used.
+func (s *Server) card(c *sconn, cmd string, body map[string]json.RawMessage, fresh bool) (Card, bool) {
+	tc, ok := object(body, "template_card")
+	if !ok {
+		s.violation(c, "%s: template_card missing or not an object", cmd)
+		return Card{}, false
+	}
+	allowed(s, c, "template_card", tc, "card_type", "source", "action_menu", "main_title", "emphasis_content",
+		"quote_area", "sub_title_text", "horizontal_content_list", "jump_list", "card_action",
+		"button_selection", "button_list", "task_id", "feedback")
+	var card Card
+	if ct, _ := str(tc, "card_type"); ct != "button_interaction" {
+		s.violation(c, "%s: card_type %q, the fake supports button_interaction", cmd, ct)
+		return Card{}, false
+	}
+	id, ok := str(tc, "task_id")
+	if !ok || id == "" || len(id) > 128 || strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-@") != "" {
+		s.violation(c, "%s: task_id %q: want 1 to 128 of letters, digits and _-@", cmd, id)
+		return Card{}, false
+	}
+	card.TaskID = id
+	if mt, ok := object(tc, "main_title"); ok {
+		allowed(s, c, "main_title", mt, "title", "desc")
+		card.Title, _ = str(mt, "title")
+	}
+	if _, has := tc["sub_title_text"]; has {
+		if card.SubTitle, ok = str(tc, "sub_title_text"); !ok {
+			s.violation(c, "%s: sub_title_text is not a string", cmd)
+		}
+	}
+	var rows []map[string]json.RawMessage
+	if raw, has := tc["horizontal_content_list"]; has {
+		if err := json.Unmarshal(raw, &rows); err != nil || len(rows) > 6 {
+			s.violation(c, "%s: horizontal_content_list: want an array of at most 6 objects", cmd)
+		}
+	}
+	for _, r := range rows {
+		allowed(s, c, "horizontal_content_list item", r, "type", "keyname", "value", "url", "userid")
+		k, ok := str(r, "keyname")
+		if !ok || k == "" {
+			s.violation(c, "%s: horizontal_content_list item without a keyname", cmd)
+		}
+		v, _ := str(r, "value")
+		card.Rows = append(card.Rows, [2]string{k, v})
+	}
+	var buttons []map[string]json.RawMessage
+	if err := json.Unmarshal(tc["button_list"], &buttons); err != nil || len(buttons) == 0 || len(buttons) > 6 {
+		s.violation(c, "%s: button_list: want an array of 1 to 6 buttons", cmd)
+		return Card{}, false
+	}
+	for _, b := range buttons {
+		allowed(s, c, "button", b, "text", "style", "key")
+		text, ok1 := str(b, "text")
+		key, ok2 := str(b, "key")
+		if !ok1 || !ok2 || text == "" || key == "" || len(key) > 1024 {
+			s.violation(c, "%s: button needs a text and a key of at most 1024 bytes", cmd)
+		}
+		if slices.ContainsFunc(card.Buttons, func(o Button) bool { return o.Key == key }) {
+			s.violation(c, "%s: button key %q repeated", cmd, key)
+		}
+		card.Buttons = append(card.Buttons, Button{Text: text, Key: key})
+	}
+	if fresh {
+		s.mu.Lock()
+		_, used := s.cards[id]
+		s.mu.Unlock()
+		if used {
+			s.violation(c, "%s: task_id %q already used by another card of this robot", cmd, id)
+		}
+	}
+	return card, true
 }
 
 func offer[T any](ch chan T, v T) {

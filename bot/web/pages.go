@@ -57,7 +57,7 @@ type filter struct {
 	Status, Category, Party string
 	From, To                string // yyyy-mm-dd, inclusive
 	SLA                     string // a dispatch.SLAState; open reports only
-	Flag                    string // "escalated", "reopened", "agenda", "open"
+	Flag                    string // "escalated", "reopened", "agenda", "urgent", "open"
 }
 
 func parseFilter(q url.Values) filter {
@@ -115,6 +115,7 @@ func (f filter) keep(r dispatch.Report, now time.Time) bool {
 		f.Flag == "open" && !open,
 		f.Flag == "escalated" && !escalated(r),
 		f.Flag == "reopened" && !reopened(r),
+		f.Flag == "urgent" && !(open && r.Urgent),
 		f.Flag == "agenda" && !(open && r.OnAgenda):
 		return false
 	}
@@ -233,7 +234,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 	}
 	counts := map[dispatch.SLAState]int{}
 	var overdue, needs []dispatch.Report
-	nEsc, nReopen, nAgenda := 0, 0, 0
+	nEsc, nReopen, nAgenda, nUrgent := 0, 0, 0, 0
 	for _, rep := range open {
 		st := dispatch.SLAOf(rep, now)
 		counts[st]++
@@ -250,7 +251,10 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 		if rep.OnAgenda {
 			nAgenda++
 		}
-		if e || ro {
+		if rep.Urgent {
+			nUrgent++
+		}
+		if e || ro || rep.Urgent {
 			needs = append(needs, rep)
 		}
 	}
@@ -288,7 +292,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 	s.render(w, r, http.StatusOK, "overview", map[string]any{
 		"Page": s.page(sess, "概览", "overview"), "Now": now,
 		"States": states, "Open": len(open), "Overdue": s.rows(first(overdue, 10)), "OverdueN": len(overdue),
-		"Needs": s.rows(first(needs, 10)), "Escalated": nEsc, "Reopened": nReopen, "Agenda": nAgenda,
+		"Needs": s.rows(first(needs, 10)), "Escalated": nEsc, "Urgent": nUrgent, "Reopened": nReopen, "Agenda": nAgenda,
 		"Duties": duties, "Short": short, "Months": months, "RatesMissing": s.opts.Rates == nil,
 		"Units": units, "Cats": cats, "Channels": chans, "WeekFrom": weekStart(now).Format(time.DateOnly),
 	})

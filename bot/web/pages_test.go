@@ -261,3 +261,22 @@ func TestTasksPage(t *testing.T) {
 	_, over := c.get("/")
 	mustContain(t, over, "今日缺人的任务", "夜间平安巡逻", "还差 <b class=\"down\">1</b> 人")
 }
+
+// An urgent report (紧急) needs the office at once: it is counted and listed under
+// "needs me" on the overview, and flag=urgent lists it alone.
+func TestUrgentNeedsMe(t *testing.T) {
+	w := mustWorld(t)
+	w.mustReports()
+	w.say(residents, "老周", "报事 7号楼燃气味道很重")
+	c := w.client()
+	c.mustLogin()
+	_, body := c.get("/")
+	mustContain(t, body, `href="/reports?flag=urgent">紧急<b>1</b>`, `<a href="/reports/R4">R4</a>`)
+	if strings.Contains(body, "标记尚未接入") {
+		t.Error("the overview still says urgent reports are not marked yet")
+	}
+	_, list := c.get("/reports?flag=urgent")
+	if got := listed(list); !slices.Equal(got, []string{"R4"}) {
+		t.Errorf("/reports?flag=urgent lists %v; want [R4]", got)
+	}
+}

@@ -97,6 +97,8 @@ type webParts struct {
 	log       *slog.Logger
 	// extraStaff is added to config's accounts (the demo's own account).
 	extraStaff []web.Staff
+	// rates is the Service's (*dispatch.Service).Rates; nil leaves the rates out.
+	rates func(ctx context.Context, from, to time.Time) (dispatch.Rates, error)
 }
 
 func newWeb(cfg *Config, db *store.DB, p webParts) *web.Server {
@@ -112,7 +114,41 @@ func newWeb(cfg *Config, db *store.DB, p webParts) *web.Server {
 	if p.metrics != nil {
 		opts.Metrics = p.metrics.Handler()
 	}
+	if p.rates != nil {
+		opts.Rates = monthRates(p.rates, p.com.Loc)
+	}
 	return web.New(db, opts)
+}
+
+// monthRates adapts the Service's rates over a period to the web app's month (yyyymm),
+// the month taken in the community's time zone. A rate with nothing to rate is negative,
+// which the page shows as "—", not 0%.
+func monthRates(rates func(ctx context.Context, from, to time.Time) (dispatch.Rates, error), loc *time.Location) func(ctx context.Context, month string) (web.Rates, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return func(ctx context.Context, month string) (web.Rates, error) {
+		start, err := time.ParseInLocation("200601", month, loc)
+		if err != nil {
+			return web.Rates{}, fmt.Errorf("web rates: month %q: %w", month, err)
+		}
+		r, err := rates(ctx, start, start.AddDate(0, 1, 0))
+		if err != nil {
+			return web.Rates{}, fmt.Errorf("web rates %s: %w", month, err)
+		}
+		ratio := func(v float64, ok bool) float64 {
+			if !ok {
+				return -1
+			}
+			return v
+		}
+		a := r.All
+		return web.Rates{
+			Response:     ratio(a.Response()),
+			Resolution:   ratio(a.Resolution()),
+			Satisfaction: ratio(a.Satisfaction()),
+		}, nil
+	}
 }
 
 // channelsOf reports each transport's health for the overview: up, and its outbox depth.

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/changzheng/chorus/dispatch"
+)
+
+// The overview asks for a month (yyyymm); the Service counts a period. The month is the
+// community's, and a rate with nothing to rate is negative (shown as "—"), never 0%.
+func TestMonthRates(t *testing.T) {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotFrom, gotTo time.Time
+	rates := func(_ context.Context, from, to time.Time) (dispatch.Rates, error) {
+		gotFrom, gotTo = from, to
+		return dispatch.Rates{All: dispatch.PartyRates{
+			ResponseDue: 4, Responded: 3, ResolveDue: 2, ResolvedOnTime: 1,
+		}}, nil
+	}
+	r, err := monthRates(rates, loc)(t.Context(), "202612")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 12, 1, 0, 0, 0, 0, loc); !gotFrom.Equal(want) {
+		t.Errorf("from %v; want %v", gotFrom, want)
+	}
+	if want := time.Date(2027, 1, 1, 0, 0, 0, 0, loc); !gotTo.Equal(want) {
+		t.Errorf("to %v; want %v", gotTo, want)
+	}
+	if r.Response != 0.75 || r.Resolution != 0.5 || r.Satisfaction >= 0 {
+		t.Errorf("rates %+v; want 响应率 0.75, 解决率 0.5, 满意率 none (negative)", r)
+	}
+	if _, err := monthRates(rates, loc)(t.Context(), "2026-12"); err == nil {
+		t.Error("a malformed month was accepted")
+	}
+}

@@ -231,7 +231,9 @@ func (s *Server) o311Request(w http.ResponseWriter, r *http.Request) {
 		s.o311Internal(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, []o311Request{s.o311Of(rep)})
+	o := s.o311Of(rep)
+	o.MediaURL = s.mediaURL(r.Context(), r, rep.ID)
+	writeJSON(w, http.StatusOK, []o311Request{o})
 }
 
 func (s *Server) o311Internal(w http.ResponseWriter, r *http.Request, err error) {

@@ -491,12 +491,18 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, sess *session) {
 			parties = append(parties, t)
 		}
 	}
+	photos, voices, err := s.reportMedia(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	_, recat, _ := dispatch.Parse(fmt.Sprintf("改类 R%d 其他", id), "")
 	s.render(w, r, http.StatusOK, "report", map[string]any{
 		"Page": s.page(sess, fmt.Sprintf("诉求 R%d", id), "reports"), "R": s.rows([]dispatch.Report{rep})[0],
 		"Parties": parties, "Categories": s.categoryNames(), "Op": randomToken()[:24],
 		"CanRecategorize": recat, "Done": r.URL.Query().Get("done"), "Where": s.actChat().Group,
-		"Open": rep.Status != dispatch.ReportClosed,
+		"Open": rep.Status != dispatch.ReportClosed, "Photos": photos, "Voices": voices,
+		"MediaShown": s.opts.Media != nil,
 	})
 }
 

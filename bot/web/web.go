@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"html/template"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -51,6 +52,8 @@ type Store interface {
 	TasksBetween(ctx context.Context, from, to time.Time) ([]dispatch.Task, error)
 	// ReportStats reads a month's report counters.
 	ReportStats(ctx context.Context, month string) (dispatch.ReportFigures, error)
+	// ReportMedia lists a report's photos, recordings and locations, oldest first.
+	ReportMedia(ctx context.Context, id int64) ([]dispatch.MediaItem, error)
 	// UnitFigures lists members with a unit and their month's figures.
 	UnitFigures(ctx context.Context, month string) ([]dispatch.Volunteer, error)
 	// AssignDuty returns who is on duty for a roster on day (choosing them the first time).
@@ -110,6 +113,10 @@ type Options struct {
 	// Rates, when set, gives the three rates (响应率, 解决率, 满意率) of a month (yyyymm);
 	// nil shows the month's counts and says the rates are not computed yet.
 	Rates func(ctx context.Context, month string) (Rates, error)
+	// Media opens a kept photo by its SHA-256 (media.Store.Open); nil shows no photos.
+	Media func(sum string) (io.ReadCloser, error)
+	// MediaKey signs Open311's media_url links; empty leaves media_url out.
+	MediaKey []byte
 }
 
 // Rates are a month's three rates, as fractions in [0, 1]; a negative value means "no
@@ -201,6 +208,8 @@ func (s *Server) routes() {
 	m.Handle("GET /reports", s.auth(s.reports))
 	m.Handle("GET /reports.xlsx", s.auth(s.reportsXLSX))
 	m.Handle("GET /reports/{id}", s.auth(s.report))
+	m.Handle("GET /reports/{id}/photos/{sum}", s.auth(s.photo))
+	m.HandleFunc("GET /open311/v2/media/{id}/{sum}", s.o311Media)
 	m.Handle("POST /reports/{id}/act", s.auth(s.act))
 	m.Handle("GET /tasks", s.auth(s.tasks))
 	m.HandleFunc("GET /open311/v2/services.json", s.o311Services)

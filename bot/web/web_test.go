@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -86,6 +88,8 @@ type world struct {
 	sleeps []time.Duration
 	mu     sync.Mutex
 	seq    int
+	// files are the kept photos by SHA-256, as media.Store would open them.
+	files map[string][]byte
 }
 
 func mustWorld(t *testing.T) *world {
@@ -94,7 +98,7 @@ func mustWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, db: storetest.Open(t), chat: &recorder{},
+	w := &world{t: t, db: storetest.Open(t), chat: &recorder{}, files: map[string][]byte{},
 		clock: &clock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, loc)}}
 	com := dispatch.Community{
 		ID: "test", Name: "长征社区", Loc: loc, Coordinators: []string{"魏青"},
@@ -119,6 +123,14 @@ func mustWorld(t *testing.T) *world {
 		Community: svc.Community(), Staff: []web.Staff{{User: "weiqing", PasswordHash: string(hash), Nick: "魏青"}},
 		Receive: w.bot.Receive, Transport: "console", Now: w.clock.Now, Open311Keys: []string{apiKey},
 		Metrics: mx.Handler(),
+		Media: func(sum string) (io.ReadCloser, error) {
+			b, ok := w.files[sum]
+			if !ok {
+				return nil, fs.ErrNotExist
+			}
+			return io.NopCloser(bytes.NewReader(b)), nil
+		},
+		MediaKey: []byte("test-key-for-signed-photo-links!"),
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			w.mu.Lock()
 			defer w.mu.Unlock()

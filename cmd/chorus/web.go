@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/changzheng/chorus/bot/media"
 	"github.com/changzheng/chorus/bot/metrics"
 	"github.com/changzheng/chorus/bot/web"
 	"github.com/changzheng/chorus/dispatch"
@@ -97,6 +99,8 @@ type webParts struct {
 	log       *slog.Logger
 	// extraStaff is added to config's accounts (the demo's own account).
 	extraStaff []web.Staff
+	// media keeps the photos the report page shows; nil shows none (the console).
+	media *media.Store
 	// rates is the Service's (*dispatch.Service).Rates; nil leaves the rates out.
 	rates func(ctx context.Context, from, to time.Time) (dispatch.Rates, error)
 }
@@ -116,6 +120,16 @@ func newWeb(cfg *Config, db *store.DB, p webParts) *web.Server {
 	}
 	if p.rates != nil {
 		opts.Rates = monthRates(p.rates, p.com.Loc)
+	}
+	if p.media != nil {
+		opts.Media = func(sum string) (io.ReadCloser, error) { return p.media.Open(sum) }
+		// Open311's photo links are signed with a key made at start and kept nowhere: a
+		// link lives an hour at most, so one that dies with a restart costs only a refetch
+		// of the request, and no secret has to be configured or stored.
+		opts.MediaKey = make([]byte, 32)
+		if _, err := rand.Read(opts.MediaKey); err != nil {
+			opts.MediaKey = nil // no links rather than guessable ones
+		}
 	}
 	return web.New(db, opts)
 }

@@ -1,0 +1,94 @@
+package web_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/changzheng/chorus/dispatch"
+)
+
+// mustPhoto keeps b as a photo of report id, as the media saver would (after or before).
+func (w *world) mustPhoto(id int64, b []byte, after bool) string {
+	w.t.Helper()
+	h := sha256.Sum256(b)
+	sum := hex.EncodeToString(h[:])
+	w.files[sum] = b
+	phase := dispatch.PhaseBefore
+	if after {
+		phase = dispatch.PhaseAfter
+	}
+	_, err := w.db.Attach(w.t.Context(), "photo-"+sum, dispatch.Attachment{
+		Report: id, Kind: dispatch.MediaPhoto, Phase: phase, By: "m1",
+		File:   &dispatch.MediaFile{SHA256: sum, Size: int64(len(b)), Type: "image/jpeg"},
+		Event:  dispatch.Event{At: w.clock.Now(), Who: "居民", What: "照片"},
+		Day:    w.clock.Now().Format("20060102"),
+		Limits: dispatch.MediaLimits{PerReport: 1 << 30, PerDay: 1 << 30},
+	}, w.clock.Now())
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return sum
+}
+
+// A report's photos are shown to signed-in staff on its page, served only behind the
+// session and only under the report they belong to; Open311 gets a signed link that
+// works until it expires and not when tampered with.
+func TestReportPhotos(t *testing.T) {
+	w := mustWorld(t)
+	w.mustReports()
+	jpeg := []byte("\xff\xd8\xff\xdbfake-jpeg-bytes\xff\xd9")
+	sum := w.mustPhoto(1, jpeg, false)
+	other := w.mustPhoto(2, []byte("\xff\xd8\xff\xdbother\xff\xd9"), true)
+	path := "/reports/R1/photos/" + sum
+
+	anon := w.client()
+	if resp, body := anon.get(path); body == string(jpeg) || strings.HasPrefix(resp.Header.Get("Content-Type"), "image/") {
+		t.Fatalf("a photo was served without a session (%d %s)", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+
+	c := w.client()
+	c.mustLogin()
+	_, page := c.get("/reports/R1")
+	mustContain(t, page, `id="photos"`, `<img src="`+path+`"`)
+	resp, body := c.get(path)
+	if resp.StatusCode != http.StatusOK || body != string(jpeg) || resp.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("GET %s: %d %q %q; want 200 image/jpeg with the kept bytes", path, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	// R2's photo is not R1's: a hash opens a file only under its own report.
+	if resp, _ := c.get("/reports/R1/photos/" + other); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another report's photo under R1: %d; want 404", resp.StatusCode)
+	}
+	_, page2 := c.get("/reports/R2")
+	mustContain(t, page2, "办结后")
+
+	// Open311: a signed link, usable without a session until it expires.
+	_, js := anon.get("/open311/v2/requests/R1.json")
+	var got []struct {
+		MediaURL string `json:"media_url"`
+	}
+	if err := json.Unmarshal([]byte(js), &got); err != nil || len(got) != 1 {
+		t.Fatalf("requests/R1.json: %v %s", err, js)
+	}
+	link := strings.TrimPrefix(got[0].MediaURL, w.srv.URL)
+	if !strings.HasPrefix(link, "/open311/v2/media/R1/"+sum+"?") {
+		t.Fatalf("media_url %q; want a link to R1's photo on this server", got[0].MediaURL)
+	}
+	if resp, body := anon.get(link); resp.StatusCode != http.StatusOK || body != string(jpeg) {
+		t.Errorf("signed link: %d; want 200 with the photo", resp.StatusCode)
+	}
+	if resp, _ := anon.get(strings.Replace(link, "sig=", "sig=0", 1)); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("tampered link: %d; want 404", resp.StatusCode)
+	}
+	if resp, _ := anon.get(strings.Replace(link, "/R1/"+sum, "/R2/"+other, 1)); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("link moved to another photo: %d; want 404", resp.StatusCode)
+	}
+	w.clock.Advance(61 * time.Minute)
+	if resp, _ := anon.get(link); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("expired link: %d; want 404", resp.StatusCode)
+	}
+}

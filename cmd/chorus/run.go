@@ -195,7 +195,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 		}
 	}
 	ws := newWeb(cfg, db, webParts{com: svc.Community(), rates: svc.Rates, media: saver.Store, receive: b.Receive, transport: formTransport, now: now,
-		channels: channelsOf(db, up, log), metrics: mx, log: log})
+		channels: channelsOf(db, up, map[string]int{"wechat": cfg.WeChat.PerMinute}, now, log), metrics: mx, log: log})
 
 	srv, addr, err := serveHTTP(ctx, cfg.HTTP.Addr, db, up, health, log, ws)
 	if err != nil {

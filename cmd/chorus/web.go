@@ -165,9 +165,11 @@ func monthRates(rates func(ctx context.Context, from, to time.Time) (dispatch.Ra
 	}
 }
 
-// channelsOf reports each transport's health for the overview: up, and its outbox depth.
-// How many posts the budget still allows is the pacer's to say; it is shown as unknown.
-func channelsOf(db *store.DB, health map[string]func() bool, log *slog.Logger) func(ctx context.Context) []web.Channel {
+// channelsOf reports each transport's health for the overview: up, its outbox depth, and
+// how many posts its account may still send this minute — from the send times the pacer
+// keeps in Redis, for the accounts whose cap is the account's own (perMinute; WeCom's
+// caps are per conversation, so no one figure says what its account has left).
+func channelsOf(db *store.DB, health map[string]func() bool, perMinute map[string]int, now func() time.Time, log *slog.Logger) func(ctx context.Context) []web.Channel {
 	return func(ctx context.Context) []web.Channel {
 		var names []string
 		for n := range health {
@@ -181,7 +183,16 @@ func channelsOf(db *store.DB, health map[string]func() bool, log *slog.Logger) f
 				log.ErrorContext(ctx, "web: outbox depth", "transport", n, "err", err)
 				q = -1
 			}
-			out = append(out, web.Channel{Name: n, Up: health[n](), Queued: q, BudgetLeft: -1})
+			left := -1
+			if capN := perMinute[n]; capN > 0 && now != nil {
+				sent, err := db.Sends(ctx, n, now().Add(-time.Minute))
+				if err != nil {
+					log.ErrorContext(ctx, "web: sending budget", "transport", n, "err", err)
+				} else {
+					left = max(capN-len(sent), 0)
+				}
+			}
+			out = append(out, web.Channel{Name: n, Up: health[n](), Queued: q, BudgetLeft: left})
 		}
 		return out
 	}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/changzheng/chorus/dispatch"
+	"github.com/changzheng/chorus/store/storetest"
 )
 
 // The overview asks for a month (yyyymm); the Service counts a period. The month is the
@@ -37,5 +39,24 @@ func TestMonthRates(t *testing.T) {
 	}
 	if _, err := monthRates(rates, loc)(t.Context(), "2026-12"); err == nil {
 		t.Error("a malformed month was accepted")
+	}
+}
+
+// The overview's "posts left this minute" is the account's cap less the sends the pacer
+// recorded in Redis in the last minute; a transport with no account-wide cap shows none.
+func TestChannelsBudgetLeft(t *testing.T) {
+	db := storetest.Open(t)
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		at := now.Add(time.Duration(i-3) * 10 * time.Second)
+		if wait, err := db.Reserve(t.Context(), "wechat", "g1", at, dispatch.Limits{PerMinute: 20}); err != nil || wait != 0 {
+			t.Fatalf("reserve: %v %v", wait, err)
+		}
+	}
+	up := func() bool { return true }
+	chans := channelsOf(db, map[string]func() bool{"wechat": up, "wecom": up}, map[string]int{"wechat": 20},
+		func() time.Time { return now }, slog.New(slog.DiscardHandler))(t.Context())
+	if len(chans) != 2 || chans[0].Name != "wechat" || chans[0].BudgetLeft != 17 || chans[1].BudgetLeft != -1 {
+		t.Errorf("channels %+v; want wechat with 17 left, wecom unknown (-1)", chans)
 	}
 }

@@ -208,7 +208,7 @@ func consoleSession(ctx context.Context, f consoleFlags, env Env, in io.Reader, 
 	// The web app on the console's store and clock: its forms are messages to the same
 	// Bot, so their posts appear in this console's transcript.
 	parts := webParts{com: svc.Community(), rates: svc.Rates, receive: b.Receive, transport: console.Name, now: clock.Now,
-		channels: channelsOf(db, map[string]func() bool{console.Name: func() bool { return true }}, log), metrics: mx, log: log}
+		channels: channelsOf(db, map[string]func() bool{console.Name: func() bool { return true }}, nil, clock.Now, log), metrics: mx, log: log}
 	account := ""
 	if len(cfg.Staff) == 0 {
 		// No accounts in config: a one-off account for this run, so the screen can be tried.

@@ -403,7 +403,8 @@ func (s *Service) agendaPosts(ctx context.Context, now time.Time) ([]Post, error
 }
 
 // feedbackPosts: per unit, last month's members, check-ins, tasks done and hours, to the
-// coordinators' group (双向反馈).
+// coordinators' group (双向反馈): every unit of config in its order, those with no members
+// too (all zeros: the unit to follow up), then any other unit a member still has.
 func (s *Service) feedbackPosts(ctx context.Context, now time.Time) ([]Post, error) {
 	last := s.dayStart(now).AddDate(0, 0, -1)
 	month := s.month(last)
@@ -412,14 +413,16 @@ func (s *Service) feedbackPosts(ctx context.Context, now time.Time) ([]Post, err
 		return nil, fmt.Errorf("feedback %s: %w", month, err)
 	}
 	byUnit := map[string][]Volunteer{}
-	var units []string
+	units := slices.Clone(s.c.Units)
 	for _, v := range vols {
-		if _, ok := byUnit[v.Unit]; !ok {
+		if _, ok := byUnit[v.Unit]; !ok && !slices.Contains(units, v.Unit) {
 			units = append(units, v.Unit)
 		}
 		byUnit[v.Unit] = append(byUnit[v.Unit], v)
 	}
-	slices.SortFunc(units, func(a, b string) int { return cmp.Compare(s.unitOrder(a), s.unitOrder(b)) })
+	slices.SortStableFunc(units, func(a, b string) int {
+		return cmp.Or(cmp.Compare(s.unitOrder(a), s.unitOrder(b)), cmp.Compare(a, b))
+	})
 	var posts []Post
 	for _, u := range units {
 		vs := byUnit[u]
@@ -438,8 +441,8 @@ func (s *Service) feedbackPosts(ctx context.Context, now time.Time) ([]Post, err
 			}
 			lines = append(lines, fmt.Sprintf("%s %s 任务%d次 服务%s", v.Nick, mark, v.Tasks, formatHours(float64(v.Minutes)/60)))
 		}
-		text := fmt.Sprintf("【月度双向反馈】%d年%d月 %s\n党员 %d 人，报到 %d 人，完成任务 %d 次，服务 %s\n%s",
-			last.In(s.c.Loc).Year(), last.In(s.c.Loc).Month(), u, len(vs), checked, tasks, formatHours(float64(minutes)/60), strings.Join(lines, "\n"))
+		text := strings.Join(append([]string{fmt.Sprintf("【月度双向反馈】%d年%d月 %s\n党员 %d 人，报到 %d 人，完成任务 %d 次，服务 %s",
+			last.In(s.c.Loc).Year(), last.In(s.c.Loc).Month(), u, len(vs), checked, tasks, formatHours(float64(minutes)/60))}, lines...), "\n")
 		posts = append(posts, s.toCoordinators(text)...)
 	}
 	return posts, nil

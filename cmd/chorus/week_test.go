@@ -29,7 +29,7 @@ func TestWeekTranscript(t *testing.T) {
 	}
 	golden(t, "week.golden", out.Bytes())
 	for marker, want := range map[string]int{"【提醒】#1": 1, "【招募】#2": 1, "【超时升级】": 1, "【圆桌会议议程】": 2,
-		"【月度双向反馈】": 2, "【每日派单】": 8, "报到成功": 2} {
+		"【月度双向反馈】": 8, "【每日派单】": 8, "报到成功": 2} {
 		if got := strings.Count(out.String(), marker); got != want {
 			t.Errorf("%d × %s; want %d", got, marker, want)
 		}

@@ -21,22 +21,32 @@ import (
 	"github.com/changzheng/chorus/store"
 )
 
-// The store on a Redis Cluster the test starts itself: three masters and three replicas
-// (redis-server processes on ports of 7000-7019, cluster bus +10000, in t.TempDir(),
-// stopped by PID), through go-redis's ClusterClient.
+// The store on Redis Clusters the tests start themselves (redis-server processes on ports
+// of 7000-7019, cluster bus +10000, in t.TempDir(), stopped by PID), through go-redis's
+// ClusterClient: a claim storm across a failover (three masters, three replicas), and
+// the whole store suite on three masters (TestClusterStoreSuite).
 
 type cluster struct {
 	addrs []string
 	procs []*exec.Cmd
 }
 
-func startCluster(t *testing.T) *cluster {
+// clusterPortLo and clusterPortHi bound the ports the store's clusters take (cluster bus
+// +10000); the fault suite in cmd/chorus, which may run at the same time, has 7020-7099.
+const clusterPortLo, clusterPortHi = 7000, 7019
+
+// startCluster starts masters redis-server processes, each with replicas replicas, makes
+// them a cluster with redis-cli --cluster create and waits until every node sees every
+// slot range served, each by a master with its replicas linked. The processes are killed
+// by PID and their directory removed when the test ends.
+func startCluster(t *testing.T, masters, replicas int) *cluster {
 	t.Helper()
 	for _, bin := range []string{"redis-server", "redis-cli"} {
 		if _, err := exec.LookPath(bin); err != nil {
-			t.Fatalf("the cluster test needs %s on PATH: %v", bin, err)
+			t.Fatalf("the cluster tests need %s on PATH: %v", bin, err)
 		}
 	}
+	n := masters * (1 + replicas)
 	dir := t.TempDir()
 	c := &cluster{}
 	t.Cleanup(func() {
@@ -45,7 +55,7 @@ func startCluster(t *testing.T) *cluster {
 			_ = p.Wait()
 		}
 	})
-	for p := 7000; p < 7020 && len(c.addrs) < 6; p++ {
+	for p := clusterPortLo; p <= clusterPortHi && len(c.addrs) < n; p++ {
 		if !free(p) || !free(p+10000) {
 			continue
 		}
@@ -59,14 +69,14 @@ func startCluster(t *testing.T) *cluster {
 		c.procs = append(c.procs, cmd)
 		c.addrs = append(c.addrs, "127.0.0.1:"+strconv.Itoa(p))
 	}
-	if len(c.addrs) < 6 {
-		t.Fatalf("only %d free ports in 7000-7019 (and +10000)", len(c.addrs))
+	if len(c.addrs) < n {
+		t.Fatalf("only %d free ports in %d-%d (and +10000); want %d", len(c.addrs), clusterPortLo, clusterPortHi, n)
 	}
 	for _, a := range c.addrs {
 		waitUntil(t, 20*time.Second, "redis-server at "+a, func() bool { return nodeDo(a, "PING") == nil })
 	}
 	args := append([]string{"--cluster", "create"}, c.addrs...)
-	args = append(args, "--cluster-replicas", "1", "--cluster-yes")
+	args = append(args, "--cluster-replicas", strconv.Itoa(replicas), "--cluster-yes")
 	if out, err := exec.Command("redis-cli", args...).CombinedOutput(); err != nil {
 		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
 	}
@@ -77,24 +87,26 @@ func startCluster(t *testing.T) *cluster {
 		})
 	}
 	// Replicas attach after the slots are assigned: wait until each range has its
-	// replica and every replica's link to its master is up.
+	// replicas and every replica's link to its master is up.
 	// Every node must see it so, whichever the client asks.
 	for _, a := range c.addrs {
-		waitUntil(t, 60*time.Second, "three masters with a replica each, seen from "+a, func() bool {
+		waitUntil(t, 60*time.Second, fmt.Sprintf("%d masters with %d replicas each, seen from %s", masters, replicas, a), func() bool {
 			rdb := redis.NewClient(&redis.Options{Addr: a,
 				MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}})
 			defer rdb.Close()
 			slots, err := rdb.ClusterSlots(context.Background()).Result()
-			if err != nil || len(slots) != 3 {
+			if err != nil || len(slots) != masters {
 				return false
 			}
 			for _, s := range slots {
-				if len(s.Nodes) < 2 {
+				if len(s.Nodes) < 1+replicas {
 					return false
 				}
-				info, err := nodeString(s.Nodes[1].Addr, "INFO", "replication")
-				if err != nil || !strings.Contains(info, "master_link_status:up") {
-					return false
+				for _, r := range s.Nodes[1:] {
+					info, err := nodeString(r.Addr, "INFO", "replication")
+					if err != nil || !strings.Contains(info, "master_link_status:up") {
+						return false
+					}
 				}
 			}
 			return true
@@ -155,7 +167,7 @@ func TestClusterClaimStormWithFailover(t *testing.T) {
 	if os.Getenv("CHORUS_TEST_NO_CLUSTER") != "" {
 		t.Fatal("CHORUS_TEST_NO_CLUSTER is not supported: the cluster test always runs")
 	}
-	c := startCluster(t)
+	c := startCluster(t, 3, 1)
 	cc := c.client(t)
 	ctx := t.Context()
 	db := store.New(cc, store.Options{KeyPrefix: "chorustest", Community: "cluster"})

@@ -90,7 +90,7 @@ func TestReserve(t *testing.T) {
 // restart) on the same account sees the first one's sends, and 20 workers asking at once
 // get exactly one reservation per account gap.
 func TestReserveShared(t *testing.T) {
-	rdb, prefix := storetest.Client(t)
+	rdb, prefix := storetest.Universal(t)
 	db := store.New(rdb, store.Options{KeyPrefix: prefix, Community: "test"})
 	l := dispatch.Limits{AccountGap: 1500 * time.Millisecond, PerMinute: 20}
 	if w := mustReserve(t, db, "A", t0, l); w != 0 {

@@ -217,7 +217,7 @@ func (h *countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pr
 
 // Each chat command costs a constant number of round trips, whatever the data's size.
 func TestRoundTripsPerCommand(t *testing.T) {
-	rdb, prefix := storetest.Client(t)
+	rdb, prefix := storetest.Universal(t)
 	db := store.New(rdb, store.Options{KeyPrefix: prefix, Community: "test"})
 	if err := db.Load(t.Context()); err != nil {
 		t.Fatal(err)

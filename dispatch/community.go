@@ -70,6 +70,9 @@ type Community struct {
 	Units []string
 	// Categories classify residents' reports; the last is the fallback.
 	Categories []Category
+	// DefaultTime is the time of day a day written with no clock time gets (明天, 周六,
+	// 12月10日), as an offset from midnight; zero means 09:00. See when.Defaults.
+	DefaultTime time.Duration
 	// DispatchSLA is how long a report may wait to be dispatched (default 2h).
 	DispatchSLA time.Duration
 	// ResolveSLA is how long a dispatched report may wait to be resolved when 派单 names
@@ -170,6 +173,9 @@ func (c *Community) withDefaults() {
 	}
 	if len(c.Categories) == 0 {
 		c.Categories = DefaultCategories()
+	}
+	if c.DefaultTime <= 0 || c.DefaultTime >= 24*time.Hour {
+		c.DefaultTime = 9 * time.Hour
 	}
 	if c.AttachWithin <= 0 {
 		c.AttachWithin = 10 * time.Minute

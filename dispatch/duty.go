@@ -212,7 +212,7 @@ func (s *Service) leave(ctx context.Context, t *turn, c Leave) ([]Post, error) {
 	if err := require(t, RoleMember, "请假"); err != nil {
 		return nil, err
 	}
-	when, _, ok := ParseWhen(c.Text, t.now, s.c.Loc)
+	when, ok := s.parseWhen(c.Text, t.now)
 	if !ok {
 		return nil, refuse(formatLeave)
 	}

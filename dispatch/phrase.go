@@ -189,6 +189,18 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (when time.Time, phr
 	return r.Time, r.Phrase, true
 }
 
+// whenDefaults are the community's defaults for what a time phrase leaves unsaid: the
+// time of day of a day written with no clock time (config community.default_time).
+func (s *Service) whenDefaults() whenpkg.Defaults {
+	return whenpkg.Defaults{Hour: int(s.c.DefaultTime / time.Hour), Minute: int(s.c.DefaultTime % time.Hour / time.Minute)}
+}
+
+// parseWhen is ParseWhen with the community's default time of day.
+func (s *Service) parseWhen(text string, now time.Time) (time.Time, bool) {
+	r, ok := whenpkg.Parse(text, now, s.c.Loc, s.whenDefaults())
+	return r.Time, ok
+}
+
 // countUnits are words after a number that make it a count, not a time.
 var countUnits = []string{
 	"小时", "分钟", "个", "人", "名", "位", "天", "号", "楼", "栋", "幢", "单元", "室",

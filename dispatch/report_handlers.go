@@ -276,7 +276,7 @@ func (s *Service) parseDeadline(text string, now time.Time) (time.Time, error) {
 		}
 		return s.deadline(now, time.Duration(n)*unit, false), nil
 	}
-	if when, _, ok := ParseWhen(text, now, s.c.Loc); ok {
+	if when, ok := s.parseWhen(text, now); ok {
 		if !when.After(now) {
 			return time.Time{}, refuse(fmt.Sprintf(replyPastTime, FormatWhen(when, now, s.c.Loc)))
 		}

@@ -36,11 +36,12 @@ var partSeparators = strings.NewReplacer("，", " ", ",", " ", "、", " ", "；"
 // rest the place. A range (下午3点到5点) sets the duration. It never turns what it cannot
 // read into the place: a word left over that looks like a time is asked about, and a
 // value out of range (25点, 12月99日, 需要-3人, -2小时) is refused with the allowed range.
-func ParseTaskSpec(text string, now time.Time, loc *time.Location) (TaskSpec, error) {
+// def says what a time leaves unsaid (the community's default time of day).
+func ParseTaskSpec(text string, now time.Time, loc *time.Location, def whenpkg.Defaults) (TaskSpec, error) {
 	spec := TaskSpec{Need: 1, Duration: time.Hour}
 	// ，、； separate the parts as spaces do: 发放宣传材料，明天上午9点，社区门口，需要3人.
 	rest := " " + partSeparators.Replace(text) + " "
-	if r, ok := whenpkg.Parse(rest, now, loc, whenpkg.Defaults{}); ok {
+	if r, ok := whenpkg.Parse(rest, now, loc, def); ok {
 		if !r.Time.After(now) {
 			return spec, refuse(fmt.Sprintf(replyPastTime, FormatWhen(r.Time, now, loc)))
 		}
@@ -131,7 +132,7 @@ func (s *Service) publish(ctx context.Context, t *turn, c Publish) ([]Post, erro
 	}
 	// A phone number typed with spaces must not be split into title and place, where the
 	// privacy door could no longer tell it is one.
-	spec, err := ParseTaskSpec(GluePersonal(c.Text), t.now, s.c.Loc)
+	spec, err := ParseTaskSpec(GluePersonal(c.Text), t.now, s.c.Loc, s.whenDefaults())
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,9 @@ type Config struct {
 		Name     string `yaml:"name"`
 		Timezone string `yaml:"timezone"`
 		BotName  string `yaml:"bot_name"`
+		// DefaultTime is the time of a day written with no clock time (明天, 周六):
+		// "HH:MM", empty meaning 09:00.
+		DefaultTime string `yaml:"default_time"`
 	} `yaml:"community"`
 	Coordinators []string      `yaml:"coordinators"`
 	Groups       []configGroup `yaml:"groups"`
@@ -123,6 +126,14 @@ type Config struct {
 	} `yaml:"http"`
 	Reports struct {
 		AttachWithin Duration `yaml:"attach_within"`
+		// ExtraKeywords adds words to categories of the table (the built-in one, or
+		// categories: when set), in file order: 治安消防: [飞线充电].
+		ExtraKeywords keywordAdditions `yaml:"extra_keywords"`
+		// ExtraCategories adds categories to the table, before the fallback (其他).
+		ExtraCategories []struct {
+			Name     string   `yaml:"name"`
+			Keywords []string `yaml:"keywords"`
+		} `yaml:"extra_categories"`
 	} `yaml:"reports"`
 	Media struct {
 		MaxFileMB    int      `yaml:"max_file_mb"`
@@ -257,6 +268,12 @@ var configRules = []rule{
 		}
 		return nil
 	},
+	func(c *Config) []problem {
+		if _, err := c.defaultTime(); err != nil {
+			return oops("community.default_time", "%q: %v", c.Community.DefaultTime, err)
+		}
+		return nil
+	},
 	checkCoordinators,
 	checkGroups,
 	checkNames("units", func(c *Config) []string { return c.Units }),
@@ -299,6 +316,7 @@ var configRules = []rule{
 	atLeast("media.max_day_mb", 1, func(c *Config) int { return c.Media.MaxDayMB }),
 	checkStaff,
 	checkOpen311,
+	checkCategories,
 }
 
 // check runs every rule.
@@ -515,8 +533,9 @@ func (c *Config) community() (dispatch.Community, error) {
 	for _, u := range c.Units {
 		com.Parties = append(com.Parties, dispatch.Party{Name: u})
 	}
-	for _, cat := range c.Categories {
-		com.Categories = append(com.Categories, dispatch.Category{Name: cat.Name, Keywords: cat.Keywords})
+	com.Categories = c.categories()
+	if com.DefaultTime, err = c.defaultTime(); err != nil {
+		return dispatch.Community{}, fmt.Errorf("community.default_time: %w", err)
 	}
 	for _, r := range c.Rosters {
 		com.Rosters = append(com.Rosters, dispatch.Roster{Name: r.Name, Team: r.Team, Group: r.Group, Members: r.Members, PerDay: r.PerDay})

@@ -135,9 +135,15 @@ func (s *Service) broadcast(ctx context.Context, t *turn, c Broadcast) ([]Post, 
 		return nil, err
 	}
 	var groups []Group
-	if c.Target == "全部" || c.Target == "所有" || c.Target == "所有群" {
+	switch c.Target {
+	case "全部", "所有", "所有群":
 		groups = s.c.Groups
-	} else {
+	case "居民", "居民群", "全体居民":
+		// The residents' groups (the residents' own and the liaison leaders'), not a team.
+		if groups = s.c.GroupsOfKind(KindResidents); len(groups) == 0 {
+			return nil, refuse(replyNoResidentsGroup)
+		}
+	default:
 		var teams []string
 		for _, team := range s.c.Teams() {
 			if team == c.Target {

@@ -25,7 +25,7 @@ const (
 	formatResolve      = "格式：办结 诉求编号 [说明]，例如 办结 R37 已更换灯泡"
 	formatRate         = "格式：满意 诉求编号（或 基本满意 / 不满意 诉求编号 原因），例如 满意 R37"
 	formatAgenda       = "格式：上会 诉求编号，例如 上会 R37"
-	formatBroadcast    = "格式：广播 全部|队伍名 内容，例如 广播 全部 近期有冒充社保局的诈骗电话"
+	formatBroadcast    = "格式：广播 全部|居民|队伍名 内容，例如 广播 居民 明天上午9点到12点停水"
 	formatLeave        = "格式：请假 日期，例如 请假 明天"
 	formatRecategorise = "格式：改类 诉求编号 类别，例如 改类 R37 治安消防"
 	formatChase        = "格式：催办 诉求编号，例如 催办 R37"
@@ -162,7 +162,7 @@ const (
 
 	replyCheckedIn        = "%s报到成功（%s），感谢你的付出！"
 	replyCheckedInAlready = "你%s已经报到过了（%s），每月报到一次即可"
-	replyNoTeam           = "没有找到队伍「%s」，可以广播到：全部、%s"
+	replyNoTeam           = "没有找到队伍「%s」，可以广播到：全部、居民、%s"
 	replyAmbiguousTeam    = "「%s」对应多个队伍：%s，请写得更完整些"
 	replyBroadcast        = "已广播到 %d 个群"
 	replyNoRoster         = "这个群没有值班表"
@@ -228,7 +228,7 @@ var helpLines = []helpLine{
 	{"发布 任务名称 [时间] [地点] [需要N人] [N小时]，例如 发布 巡逻 周六下午3点到5点 东门 需要2人", publishHere},
 	{"指派 编号 @昵称 / 取消任务 编号 [原因]", publishHere},
 	{"派单 R编号 责任方 [期限] / 办结 R编号 / 上会 R编号 / 诉求", coordinator},
-	{"广播 全部|队伍名 内容 / 设为协调员 @昵称", coordinator},
+	{"广播 全部|居民|队伍名 内容 / 设为协调员 @昵称", coordinator},
 }
 
 // helpFor lists the commands a speaker with role r may use in this chat: kind is the
@@ -255,4 +255,9 @@ const (
 	replyMediaReportFull  = "R%d 的照片和语音已经够多了，这一份没有保存"
 	replyMediaDayFull     = "今天发来的照片和语音已达上限，这一份没有保存，请明天再发"
 	replyFiledMedia       = "已附：%s"
+)
+
+// Broadcasts to the residents' groups (广播 居民) and the follow-through verbs in 帮助 (w13b).
+const (
+	replyNoResidentsGroup = "没有配置居民群，不能广播到居民；可以广播到：全部、队伍名"
 )

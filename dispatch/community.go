@@ -87,6 +87,9 @@ type Community struct {
 	AttachWithin time.Duration
 	// MediaLimits bound what is kept per report and per person a day (zero: no limit).
 	MediaLimits MediaLimits
+	// MediaRetention is how long after a report is closed its photos and recordings are
+	// kept; zero keeps them for ever.
+	MediaRetention time.Duration
 	// Emergency are the numbers an urgent report's reply starts with ("火警 119").
 	Emergency []string
 	// UrgentSLA is how long an urgent report may wait to be dispatched, on the clock, not

@@ -41,6 +41,7 @@ func JobNames() [][2]string {
 		{JobEscalation, "*/5 * * * *"},
 		{JobAgenda, "0 9 * * 1"},
 		{JobFeedback, "0 9 1 * *"},
+		{JobMedia, "30 3 * * *"},
 	}
 }
 
@@ -204,6 +205,8 @@ func (s *Service) runJob(ctx context.Context, d dueSlot) ([]Post, error) {
 		return s.agendaPosts(ctx, d.at)
 	case JobFeedback:
 		return s.feedbackPosts(ctx, d.at)
+	case JobMedia:
+		return s.mediaJob(ctx, d.at)
 	}
 	return nil, fmt.Errorf("unknown job %q", d.job.Name)
 }

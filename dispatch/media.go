@@ -49,6 +49,10 @@ type MediaFile struct {
 	Type string `json:"type"`
 	// Transcript is a speech-to-text engine's reading of a recording; empty for none.
 	Transcript string `json:"transcript,omitempty"`
+	// Hold names the claim taken on the file before it was written (a voice message's
+	// while it waits for text); MediaStore.Attach gives it up, whatever it decides.
+	// Empty when the saver takes none.
+	Hold string `json:"hold,omitempty"`
 }
 
 // Phase says whether a photo shows the problem or the work done.
@@ -137,14 +141,32 @@ type MediaStore interface {
 	Attach(ctx context.Context, op string, a Attachment, now time.Time) (AttachResult, error)
 	// ReportMedia lists a report's kept photos and recordings, oldest first.
 	ReportMedia(ctx context.Context, id int64) ([]MediaItem, error)
+	// ExpireMedia removes the media metadata of every report closed before closedBefore,
+	// each report in one step that also gives up its ownership of each file, marks it
+	// MediaGone and writes ev to its history. It returns the files (SHA256) that nothing
+	// holds any more, for the MediaSaver to delete.
+	ExpireMedia(ctx context.Context, closedBefore time.Time, ev Event) ([]string, error)
 }
 
 // MediaSaver fetches a message's media from its channel and keeps the bytes outside the
-// store. Save fails with ErrMediaTooLarge or ErrMediaType (wrapped) for bytes it refuses,
-// and with another error when the channel could not deliver them.
+// store, and deletes them when nothing holds them any more.
 type MediaSaver interface {
+	// Save fetches and keeps m's bytes. It fails with ErrMediaTooLarge or ErrMediaType
+	// (wrapped) for bytes it refuses, and with another error when the channel could not
+	// deliver them.
 	Save(ctx context.Context, transport string, m Media) (MediaFile, error)
+	// Drop deletes the kept file sum unless a report or a hold still has it (the store
+	// is asked again once the file is set aside, so a file taken meanwhile stays).
+	Drop(ctx context.Context, sum string) error
+	// Sweep deletes every kept file that nothing holds at now: what a crash between the
+	// store's step and the deletion left, a voice message never attached, a write cut
+	// short. It returns how many files it deleted.
+	Sweep(ctx context.Context, now time.Time) (int, error)
 }
+
+// JobMedia is the scheduled job that removes media past their retention period and
+// sweeps files nothing holds (see mediaJob).
+const JobMedia = "media"
 
 // Errors a MediaSaver returns for bytes it refuses to keep.
 var (
@@ -357,8 +379,10 @@ func (s *Service) attach(ctx context.Context, t *turn, r Report, phase Phase, md
 	}
 	switch res {
 	case OverReportLimit:
+		s.drop(ctx, a.File)
 		return nil, refuse(fmt.Sprintf(replyMediaReportFull, r.ID))
 	case OverDayLimit:
+		s.drop(ctx, a.File)
 		return nil, refuse(replyMediaDayFull)
 	}
 	if md.Kind == MediaLocation {
@@ -373,6 +397,50 @@ func (s *Service) save(ctx context.Context, transport string, md Media) (MediaFi
 		return MediaFile{}, errors.New("no media storage configured")
 	}
 	return s.media.Save(ctx, transport, md)
+}
+
+// drop deletes a file unless another report holds the same bytes. A failure only leaves
+// the file to the sweep.
+func (s *Service) drop(ctx context.Context, f *MediaFile) {
+	if f == nil || s.media == nil {
+		return
+	}
+	if err := s.media.Drop(ctx, f.SHA256); err != nil {
+		s.log.WarnContext(ctx, "drop media", "sha256", f.SHA256, "err", err)
+	}
+}
+
+// mediaJob removes the media of reports closed more than MediaRetention ago (none when
+// it is zero) and then sweeps the files nothing holds. The order makes it crash-safe:
+// the store gives up a report's ownership of its files first, in one step, and only
+// then are the files nothing holds deleted; a crash between the two leaves a file
+// without owner, never an owner without its file, and the sweep deletes such files at
+// its next run. It posts nothing: the history of each report says its media are gone.
+func (s *Service) mediaJob(ctx context.Context, now time.Time) ([]Post, error) {
+	if s.media == nil {
+		return nil, nil
+	}
+	var expireErr error
+	if s.c.MediaRetention > 0 {
+		var freed []string
+		freed, expireErr = s.st.ExpireMedia(ctx, now.Add(-s.c.MediaRetention), Event{At: now, Who: whoSystem, What: eventMediaGone})
+		for _, sum := range freed {
+			s.drop(ctx, &MediaFile{SHA256: sum}) // a failure is the sweep's, below or next time
+		}
+	}
+	// A disk that refuses a deletion is logged, not retried every tick: the next run's
+	// sweep tries again. The store failing is the job failing: its slot runs again.
+	n, err := s.media.Sweep(ctx, now)
+	if err != nil {
+		s.log.WarnContext(ctx, "media sweep", "err", err)
+	}
+	if n > 0 {
+		s.log.InfoContext(ctx, "media sweep", "deleted", n)
+	}
+	if expireErr != nil {
+		return nil, fmt.Errorf("media retention: %w", expireErr)
+	}
+	return nil, nil
 }
 
 // attachPending attaches what the reporter sent just before filing r, and makes what
@@ -438,6 +506,9 @@ func mediaLine(r Report) string {
 	}
 	if r.Voices > 0 {
 		parts = append(parts, fmt.Sprintf("语音 %d 条", r.Voices))
+	}
+	if len(parts) > 0 && !r.MediaGone.IsZero() {
+		return strings.Join(parts, " / ") + mediaGoneNote
 	}
 	return strings.Join(parts, " / ")
 }

@@ -51,6 +51,14 @@ type mediaWorld struct {
 
 func newMediaWorld(t *testing.T, limits dispatch.MediaLimits, maxFile int64, tr media.Transcriber) *mediaWorld {
 	t.Helper()
+	c := testCommunity(t)
+	c.MediaLimits = limits
+	return buildMediaWorld(t, c, maxFile, tr, nil)
+}
+
+// buildMediaWorld is newMediaWorld for community c, running jobs.
+func buildMediaWorld(t *testing.T, c dispatch.Community, maxFile int64, tr media.Transcriber, jobs []dispatch.Job) *mediaWorld {
+	t.Helper()
 	rdb, prefix := storetest.Client(t)
 	w := &world{t: t, rdb: rdb, prefix: prefix, now: friday10(t)}
 	w.db = store.New(rdb, store.Options{KeyPrefix: prefix, Community: "test"})
@@ -60,10 +68,8 @@ func newMediaWorld(t *testing.T, limits dispatch.MediaLimits, maxFile int64, tr 
 		t.Fatal(err)
 	}
 	ch := &channel{files: map[string][]byte{}, fails: map[string]int{}}
-	c := testCommunity(t)
-	c.MediaLimits = limits
-	w.svc = dispatch.New(c, w.db, dispatch.Options{Now: w.clock, Media: &media.Saver{
-		Store: ms, Fetchers: map[string]media.Fetcher{"console": ch}, Transcriber: tr}})
+	w.svc = dispatch.New(c, w.db, dispatch.Options{Now: w.clock, Jobs: jobs, Media: &media.Saver{
+		Store: ms, Fetchers: map[string]media.Fetcher{"console": ch}, Transcriber: tr, Owners: w.db, Now: w.clock}})
 	return &mediaWorld{world: w, ch: ch, dir: dir, ms: ms}
 }
 

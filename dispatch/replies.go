@@ -255,6 +255,8 @@ const (
 	replyMediaReportFull  = "R%d 的照片和语音已经够多了，这一份没有保存"
 	replyMediaDayFull     = "今天发来的照片和语音已达上限，这一份没有保存，请明天再发"
 	replyFiledMedia       = "已附：%s"
+	mediaGoneNote         = "（已过保存期限删除）"
+	eventMediaGone        = "照片和语音已过保存期限，已删除"
 )
 
 // Broadcasts to the residents' groups (广播 居民) and the follow-through verbs in 帮助 (w13b).

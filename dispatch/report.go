@@ -70,6 +70,9 @@ type Report struct {
 	// Photos counts the photos attached, AfterPhotos those among them sent after 办结 or
 	// 完成; Voices the voice messages. The files are listed by MediaStore.ReportMedia.
 	Photos, AfterPhotos, Voices int
+	// MediaGone is when the report's photos and recordings were removed, its retention
+	// period over (the counts stay, for the history); zero while they are kept.
+	MediaGone time.Time
 	// Lat and Lng are where a location sent with the report points; zero when none.
 	Lat, Lng float64
 }

@@ -11,6 +11,7 @@ import "strings"
 //	member:<id>  ident  nick  names:<name>  handle:<handle>  units
 //	report:<id> [:log :media :fol]  ropen  rdue  rwait  rclosed  agenda  rtime  ttime  rmedia
 //	mrecent:<member>:<chat>  mpend:<member>:<chat>  mday:<member>:<day>   media (lua/media*.lua)
+//	mfile:<sha256> mfile:indexed       who holds each kept file (lua/media_owners.lua)
 //	rstat:<month> rdur:<month> mstat:<month> mcount:<month> mrank:<month> checkin:<month>
 //	duty:<roster>:<day>[:prev] duty:<roster>:last leave:<day>
 //	op:<op> seen:<transport>:<id> inbox outbox:<transport>[:later] inflight:<transport>:<instance>

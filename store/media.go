@@ -79,8 +79,13 @@ func (db *DB) Attach(ctx context.Context, op string, a dispatch.Attachment, now 
 		}
 		item, size = string(b), a.File.Size
 	}
+	sum, hold := "", ""
+	if a.File != nil {
+		sum, hold = a.File.SHA256, a.File.Hold
+	}
 	v, err := db.run(ctx, db.scripts.mediaAttach, op, a.Report, string(a.Kind), string(a.Phase), a.By, item, size,
-		a.Place, floatArg(a.Lat), floatArg(a.Lng), eventJSON(a.Event), a.Day, a.Limits.PerReport, a.Limits.PerDay, now.Unix())
+		a.Place, floatArg(a.Lat), floatArg(a.Lng), eventJSON(a.Event), a.Day, a.Limits.PerReport, a.Limits.PerDay, now.Unix(),
+		sum, hold)
 	if err != nil {
 		return 0, fmt.Errorf("store: attach to report %d: %w", a.Report, err)
 	}
@@ -111,6 +116,59 @@ func (db *DB) ReportMedia(ctx context.Context, id int64) ([]dispatch.MediaItem, 
 		out = append(out, it)
 	}
 	return out, nil
+}
+
+// HoldMedia marks the file sum as held under token until until, before its bytes are
+// written: a deleter that looks after this sees it held (bot/media's Owners).
+func (db *DB) HoldMedia(ctx context.Context, sum, token string, until time.Time) error {
+	if _, err := db.run(ctx, db.scripts.mediaOwners, "", "hold", sum, token, until.Unix()); err != nil {
+		return fmt.Errorf("store: hold media %s: %w", sum, err)
+	}
+	return nil
+}
+
+// MediaHeld says, for each of sums, whether a report or a hold not ended at now holds
+// the file (bot/media's Owners). Holds that have ended are removed on the way.
+func (db *DB) MediaHeld(ctx context.Context, sums []string, now time.Time) ([]bool, error) {
+	if len(sums) == 0 {
+		return nil, nil
+	}
+	args := []any{"held", now.Unix()}
+	for _, s := range sums {
+		args = append(args, s)
+	}
+	v, err := db.run(ctx, db.scripts.mediaOwners, "", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: media held: %w", err)
+	}
+	l := list(v)
+	if len(l) != len(sums) {
+		return nil, fmt.Errorf("store: media held: %d answers for %d files", len(l), len(sums))
+	}
+	out := make([]bool, len(l))
+	for i, x := range l {
+		out[i] = num(x) == 1
+	}
+	return out, nil
+}
+
+// ExpireMedia implements dispatch.MediaStore: one report at a time, each in one step.
+func (db *DB) ExpireMedia(ctx context.Context, closedBefore time.Time, ev dispatch.Event) ([]string, error) {
+	v, err := db.run(ctx, db.scripts.mediaOwners, "", "due", closedBefore.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("store: media due for removal: %w", err)
+	}
+	var freed []string
+	for _, id := range strs(v) {
+		r, err := db.run(ctx, db.scripts.mediaOwners, "", "expire", id, closedBefore.Unix(), ev.At.Unix(), eventJSON(ev))
+		if err != nil {
+			return freed, fmt.Errorf("store: remove media of report %s: %w", id, err)
+		}
+		if l := strs(r); len(l) > 1 {
+			freed = append(freed, l[1:]...)
+		}
+	}
+	return freed, nil
 }
 
 func floatArg(f float64) string {

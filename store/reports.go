@@ -39,6 +39,7 @@ func decodeReport(v any) (dispatch.Report, bool) {
 	r.Task = num(h["task"])
 	r.Version = int(num(h["ver"]))
 	r.Photos, r.AfterPhotos, r.Voices = int(num(h["nphoto"])), int(num(h["nafter"])), int(num(h["nvoice"]))
+	r.MediaGone = unix(h["mgone"])
 	r.Lat, _ = strconv.ParseFloat(h["lat"], 64)
 	r.Lng, _ = strconv.ParseFloat(h["lng"], 64)
 	_ = json.Unmarshal([]byte(h["origin"]), &r.Origin)

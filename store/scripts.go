@@ -12,7 +12,7 @@ type scripts struct {
 	reportFile, reportChange, reports, escalate      *redis.Script
 	figures, checkin, duty, leave, month             *redis.Script
 	accept, finish, sent, mark, rescue               *redis.Script
-	mediaAttach, media                               *redis.Script
+	mediaAttach, media, mediaOwners                  *redis.Script
 	take, requeue, recover, pace                     *redis.Script
 	reportNote, rwait, reportContext                 *redis.Script
 }
@@ -27,7 +27,7 @@ func loadScripts() scripts {
 		reportFile: s("report_file"), reportChange: s("report_change"), reports: s("reports"), escalate: s("escalate"),
 		figures: s("figures"), checkin: s("checkin"), duty: s("duty"), leave: s("leave"), month: s("month"),
 		accept: s("accept"), finish: s("finish"), sent: s("sent"), mark: s("mark"), rescue: s("rescue"),
-		mediaAttach: s("media_attach"), media: s("media"),
+		mediaAttach: s("media_attach"), media: s("media"), mediaOwners: s("media_owners"),
 		take: s("take"), requeue: s("requeue"), recover: s("recover"), pace: s("pace"),
 		reportNote: s("report_note"), rwait: s("rwait"), reportContext: s("report_context"),
 	}
@@ -37,7 +37,7 @@ func (s scripts) all() []*redis.Script {
 	return []*redis.Script{s.publish, s.claim, s.release, s.complete, s.cancel, s.tasks,
 		s.resolve, s.member, s.register, s.relink, s.reportFile, s.reportChange, s.reports, s.escalate,
 		s.figures, s.checkin, s.duty, s.leave, s.month, s.accept, s.finish, s.sent, s.mark, s.rescue,
-		s.mediaAttach, s.media,
+		s.mediaAttach, s.media, s.mediaOwners,
 		s.take, s.requeue, s.recover, s.pace,
 		s.reportNote, s.rwait, s.reportContext}
 }

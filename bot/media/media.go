@@ -7,6 +7,7 @@ package media
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,6 +17,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/changzheng/chorus/dispatch"
 )
@@ -66,6 +69,14 @@ func (s *Store) path(sum string) (string, error) {
 // MaxFile+1 bytes: more fails with dispatch.ErrMediaTooLarge; bytes of another type fail
 // with dispatch.ErrMediaType. Keeping the same bytes twice writes one file.
 func (s *Store) Put(ctx context.Context, kind dispatch.MediaKind, r io.Reader) (dispatch.MediaFile, error) {
+	return s.put(ctx, kind, r, nil)
+}
+
+// put is Put, calling hold (when not nil) with the digest before the file is written:
+// the store then knows the file is wanted before it exists, so a deleter that looks at
+// the store after the hold keeps the file, and one that looked before has set it aside
+// already, so the write puts it back (see Drop).
+func (s *Store) put(ctx context.Context, kind dispatch.MediaKind, r io.Reader, hold func(sum string) error) (dispatch.MediaFile, error) {
 	b, err := io.ReadAll(io.LimitReader(r, s.maxFile+1))
 	if err != nil {
 		return dispatch.MediaFile{}, fmt.Errorf("media: read: %w", err)
@@ -86,6 +97,11 @@ func (s *Store) Put(ctx context.Context, kind dispatch.MediaKind, r io.Reader) (
 	}
 	sum := sha256.Sum256(b)
 	f := dispatch.MediaFile{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(b)), Type: mime}
+	if hold != nil {
+		if err := hold(f.SHA256); err != nil {
+			return dispatch.MediaFile{}, err
+		}
+	}
 	if err := s.write(f.SHA256, b); err != nil {
 		return dispatch.MediaFile{}, err
 	}
@@ -177,6 +193,146 @@ func (s *Store) Remove(sum string) error {
 	return nil
 }
 
+// trashPrefix names a file set aside by Drop while the store is asked again.
+const trashPrefix = ".trash-"
+
+// Drop deletes the file kept under sum unless held says something holds it. The file is
+// first renamed aside, then held is asked again: a holder that came meanwhile either
+// took its hold before that second look (the file is put back) or after it, and then
+// found the name free and wrote the file again (see put). A crash while the file is
+// aside leaves a ".trash-" file, which Sweep puts back or deletes. A missing file is not
+// an error.
+func (s *Store) Drop(ctx context.Context, sum string, held func(ctx context.Context, sum string) (bool, error)) error {
+	path, err := s.path(sum)
+	if err != nil {
+		return err
+	}
+	if h, err := held(ctx, sum); err != nil || h {
+		return err
+	}
+	aside := filepath.Join(filepath.Dir(path), fmt.Sprintf("%s%s-%s", trashPrefix, sum, randomHex()))
+	if err := os.Rename(path, aside); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("media: set aside %s: %w", sum, err)
+	}
+	h, err := held(ctx, sum)
+	if err != nil || h {
+		// Held again, or unknown: put it back (a writer may have put the same bytes there).
+		if rerr := os.Rename(aside, path); rerr != nil {
+			return errors.Join(err, fmt.Errorf("media: put back %s: %w", sum, rerr))
+		}
+		return err
+	}
+	if err := os.Remove(aside); err != nil {
+		return fmt.Errorf("media: remove %s: %w", sum, err)
+	}
+	return nil
+}
+
+// Sweep deletes what nothing holds under the media directory: every kept file held
+// reports as not held (asked in batches), and temporary or set-aside files older than
+// grace at now (a write or a Drop cut short by a crash; a set-aside file still held is
+// put back). It returns how many kept files it deleted and the first error, going on
+// past errors.
+func (s *Store) Sweep(ctx context.Context, now time.Time, grace time.Duration,
+	held func(ctx context.Context, sums []string) ([]bool, error)) (int, error) {
+	var sums []string
+	var errs []error
+	one := func(ctx context.Context, sum string) (bool, error) {
+		h, err := held(ctx, []string{sum})
+		if err != nil || len(h) != 1 {
+			return true, err
+		}
+		return h[0], nil
+	}
+	walkErr := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, err)
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		name := d.Name()
+		switch {
+		case strings.HasPrefix(name, ".tmp-"), strings.HasPrefix(name, trashPrefix):
+			info, err := d.Info()
+			if err != nil || now.Sub(info.ModTime()) < grace {
+				return nil
+			}
+			sum, _, _ := strings.Cut(strings.TrimPrefix(name, trashPrefix), "-")
+			if strings.HasPrefix(name, trashPrefix) {
+				if h, err := one(ctx, sum); err != nil || h {
+					if err == nil {
+						err = s.restore(p, sum)
+					}
+					errs = append(errs, err)
+					return nil
+				}
+			}
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		case len(name) == 64:
+			sums = append(sums, name)
+		}
+		return ctx.Err()
+	})
+	if walkErr != nil {
+		return 0, fmt.Errorf("media: sweep: %w", walkErr)
+	}
+	deleted := 0
+	for len(sums) > 0 {
+		batch := sums[:min(len(sums), 500)]
+		sums = sums[len(batch):]
+		h, err := held(ctx, batch)
+		if err != nil {
+			errs = append(errs, err)
+			break
+		}
+		for i, sum := range batch {
+			if h[i] {
+				continue
+			}
+			if err := s.Drop(ctx, sum, one); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			deleted++
+		}
+	}
+	return deleted, errors.Join(errs...)
+}
+
+// restore puts a set-aside file back unless its name is taken (by the same bytes).
+func (s *Store) restore(aside, sum string) error {
+	path, err := s.path(sum)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); err == nil {
+		return os.Remove(aside)
+	}
+	return os.Rename(aside, path)
+}
+
+func randomHex() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Owners is what the store knows of who holds each kept file; store.DB implements it.
+type Owners interface {
+	// HoldMedia marks the file sum as held under token until until; Attach gives the
+	// hold up (see dispatch.MediaFile.Hold).
+	HoldMedia(ctx context.Context, sum, token string, until time.Time) error
+	// MediaHeld says, for each of sums, whether a report or a hold not ended at now
+	// holds the file.
+	MediaHeld(ctx context.Context, sums []string, now time.Time) ([]bool, error)
+}
+
 // Fetcher downloads a medium from the channel that delivered it. Fetch returns the
 // decoded bytes (decrypted where the channel encrypts); the caller closes the reader.
 type Fetcher interface {
@@ -202,7 +358,19 @@ type Saver struct {
 	Transcriber Transcriber
 	// Logger gets failed fetches and transcriptions; nil discards.
 	Logger *slog.Logger
+	// Owners is asked before a file is written and before one is deleted; nil means
+	// nothing is held and nothing is ever deleted (Drop and Sweep do nothing).
+	Owners Owners
+	// Now is the clock of holds and sweeps; it must be set with Owners.
+	Now func() time.Time
+	// HoldFor is how long a file saved but not yet attached is held: long enough for a
+	// voice message waiting for its text (reports.attach_within). Zero means an hour.
+	HoldFor time.Duration
 }
+
+// sweepGrace is how old a temporary or set-aside file must be for Sweep to deal with it:
+// a write or a Drop takes milliseconds.
+const sweepGrace = time.Hour
 
 var _ dispatch.MediaSaver = (*Saver)(nil)
 
@@ -237,7 +405,47 @@ func (sv *Saver) fetch(ctx context.Context, f Fetcher, m dispatch.Media) (dispat
 		return dispatch.MediaFile{}, fmt.Errorf("media: fetch: %w", err)
 	}
 	defer func() { _ = rc.Close() }()
-	return sv.Store.Put(ctx, m.Kind, rc)
+	if sv.Owners == nil {
+		return sv.Store.Put(ctx, m.Kind, rc)
+	}
+	token := randomHex()
+	hold := func(sum string) error {
+		holdFor := sv.HoldFor
+		if holdFor <= 0 {
+			holdFor = time.Hour
+		}
+		return sv.Owners.HoldMedia(ctx, sum, token, sv.Now().Add(holdFor))
+	}
+	file, err := sv.Store.put(ctx, m.Kind, rc, hold)
+	if err != nil {
+		return file, err
+	}
+	file.Hold = token
+	return file, nil
+}
+
+// Drop implements dispatch.MediaSaver.
+func (sv *Saver) Drop(ctx context.Context, sum string) error {
+	if sv.Owners == nil {
+		return nil
+	}
+	return sv.Store.Drop(ctx, sum, func(ctx context.Context, sum string) (bool, error) {
+		h, err := sv.Owners.MediaHeld(ctx, []string{sum}, sv.Now())
+		if err != nil || len(h) != 1 {
+			return true, err
+		}
+		return h[0], nil
+	})
+}
+
+// Sweep implements dispatch.MediaSaver.
+func (sv *Saver) Sweep(ctx context.Context, now time.Time) (int, error) {
+	if sv.Owners == nil {
+		return 0, nil
+	}
+	return sv.Store.Sweep(ctx, now, sweepGrace, func(ctx context.Context, sums []string) ([]bool, error) {
+		return sv.Owners.MediaHeld(ctx, sums, now)
+	})
 }
 
 // transcribe reads a kept recording; a failing engine leaves the voice without text,

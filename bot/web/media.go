@@ -47,6 +47,19 @@ func (s *Server) reportMedia(ctx context.Context, id int64) (photos []photo, voi
 	return photos, voices, nil
 }
 
+// mediaGone says when the report's photos and recordings were removed at the end of
+// their retention period ("2026年12月6日"), or "" while they are kept.
+func (s *Server) mediaGone(r dispatch.Report) string {
+	if r.MediaGone.IsZero() {
+		return ""
+	}
+	loc := s.opts.Community.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	return r.MediaGone.In(loc).Format("2006年1月2日")
+}
+
 // photoOf finds the photo sum among report id's media: a hash alone never opens a file,
 // only a hash that belongs to the report named in the path.
 func (s *Server) photoOf(ctx context.Context, id int64, sum string) (dispatch.MediaItem, error) {

@@ -92,3 +92,29 @@ func TestReportPhotos(t *testing.T) {
 		t.Errorf("expired link: %d; want 404", resp.StatusCode)
 	}
 }
+
+// A report whose media were removed at the end of their retention period says so on its
+// page instead of showing photos, and Open311 links to none.
+func TestReportPhotosGone(t *testing.T) {
+	w := mustWorld(t)
+	w.mustReports()
+	w.mustPhoto(2, []byte("\xff\xd8\xff\xdbgone\xff\xd9"), false)
+	w.say(coordinators, "魏青", "办结 R2 已清运")
+	w.say(residents, "老周", "满意 R2")
+	w.clock.Advance(2 * time.Hour)
+	ev := dispatch.Event{At: w.clock.Now(), Who: "系统", What: "照片和语音已过保存期限，已删除"}
+	if freed, err := w.db.ExpireMedia(t.Context(), w.clock.Now().Add(-time.Hour), ev); err != nil || len(freed) != 1 {
+		t.Fatalf("ExpireMedia = %v, %v; want R2's photo freed", freed, err)
+	}
+	c := w.client()
+	c.mustLogin()
+	_, page := c.get("/reports/R2")
+	mustContain(t, page, `id="media-gone"`, "照片和语音已过保存期限，于 ", "照片和语音已过保存期限，已删除")
+	if strings.Contains(page, `id="photos"`) {
+		t.Errorf("R2's page still shows photos")
+	}
+	_, js := w.client().get("/open311/v2/requests/R2.json")
+	if strings.Contains(js, "/open311/v2/media/") {
+		t.Errorf("requests/R2.json links to a removed photo: %s", js)
+	}
+}

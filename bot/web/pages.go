@@ -502,7 +502,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, sess *session) {
 		"Parties": parties, "Categories": s.categoryNames(), "Op": randomToken()[:24],
 		"CanRecategorize": recat, "Done": r.URL.Query().Get("done"), "Where": s.actChat().Group,
 		"Open": rep.Status != dispatch.ReportClosed, "Photos": photos, "Voices": voices,
-		"MediaShown": s.opts.Media != nil,
+		"MediaShown": s.opts.Media != nil, "MediaGone": s.mediaGone(rep),
 	})
 }
 

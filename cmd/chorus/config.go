@@ -513,6 +513,7 @@ func (c *Config) community() (dispatch.Community, error) {
 		ReminderBefore: time.Duration(c.ReminderBefore),
 		AttachWithin:   time.Duration(c.Reports.AttachWithin),
 		MediaLimits:    dispatch.MediaLimits{PerReport: int64(c.Media.MaxReportMB) << 20, PerDay: int64(c.Media.MaxDayMB) << 20},
+		MediaRetention: time.Duration(c.Media.Retention),
 		Emergency:      c.Emergency, UrgentSLA: time.Duration(c.SLA.Urgent),
 		AutoClose: time.Duration(c.SLA.AutoClose), RateReminder: time.Duration(c.SLA.RateReminder),
 	}

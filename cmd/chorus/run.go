@@ -72,7 +72,7 @@ func runWith(ctx context.Context, args []string, env Env, ro runOptions) error {
 			return err
 		}
 	}
-	saver, err := newMediaSaver(cfg, log)
+	saver, err := newMediaSaver(cfg, db, now, log)
 	if err != nil {
 		return err
 	}

@@ -91,14 +91,17 @@ func quietMaint() *maintnotifications.Config {
 	return &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 }
 
-// newMediaSaver keeps photos and recordings under data_dir/media; the transports add
-// their fetchers once they are built.
-func newMediaSaver(cfg *Config, log *slog.Logger) (*media.Saver, error) {
+// newMediaSaver keeps photos and recordings under data_dir/media, with who holds each
+// file in db; the transports add their fetchers once they are built.
+func newMediaSaver(cfg *Config, db *store.DB, now func() time.Time, log *slog.Logger) (*media.Saver, error) {
 	ms, err := media.New(filepath.Join(cfg.DataDir, "media"), media.Options{MaxFile: int64(cfg.Media.MaxFileMB) << 20})
 	if err != nil {
 		return nil, fmt.Errorf("data_dir: %w", err)
 	}
-	sv := &media.Saver{Store: ms, Fetchers: map[string]media.Fetcher{}, Logger: log}
+	// A saved file not yet attached (a voice message waiting for its text, at most
+	// attach_within) is held this long; the sweep deletes it after.
+	holdFor := max(time.Hour, 2*time.Duration(cfg.Reports.AttachWithin))
+	sv := &media.Saver{Store: ms, Fetchers: map[string]media.Fetcher{}, Logger: log, Owners: db, Now: now, HoldFor: holdFor}
 	if stt := cfg.Media.SpeechToText; len(stt) > 0 {
 		sv.Transcriber = media.Command{Path: stt[0], Args: stt[1:]}
 	}

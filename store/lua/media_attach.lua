@@ -3,13 +3,19 @@
 -- bytes are charged against the report's and the sender's daily limits, a location sets
 -- the report's place when it had none, and the history gets its line. A failed fetch
 -- (no file) writes only the history line. The report's version is not bumped: media do
--- not race the lifecycle's compare-and-set.
+-- not race the lifecycle's compare-and-set. The file's hold (see media_owners.lua) is
+-- given up whatever happens, even on a replay: attached, the report holds the file
+-- instead; refused, the caller deletes the file unless something else holds it.
 -- KEYS[1] op key
 -- ARGV[1] prefix, [2] report id, [3] kind, [4] phase, [5] sender member id,
 --      [6] media item (JSON, '' for none), [7] size, [8] place, [9] lat, [10] lng,
 --      [11] event (JSON), [12] day (yyyymmdd), [13] per-report limit, [14] per-day limit
---      (0: none), [15] now (unix)
+--      (0: none), [15] now (unix), [16] the file's sha256 ('' for none), [17] its hold
+--      token ('' for none)
 -- returns {code}: 0 no such report, 1 attached, 2 over the report's limit, 3 over the day's
+if ARGV[16] ~= '' and ARGV[17] ~= '' then
+  redis.call('ZREM', P .. 'mfile:' .. ARGV[16], 'h:' .. ARGV[17])
+end
 local done = op_done()
 if done then return done end
 local k = P .. 'report:' .. ARGV[2]
@@ -28,6 +34,7 @@ if ARGV[6] ~= '' then
   redis.call('INCRBY', day, size)
   redis.call('EXPIRE', day, 172800) -- tidiness only: the day key is read on its day
   redis.call('RPUSH', k .. ':media', ARGV[6])
+  redis.call('ZADD', P .. 'mfile:' .. ARGV[16], 0, 'r:' .. ARGV[2])
   if ARGV[3] == 'photo' then
     redis.call('HINCRBY', k, 'nphoto', 1)
     if ARGV[4] == 'after' then redis.call('HINCRBY', k, 'nafter', 1) end

@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -403,7 +404,19 @@ func build(a alias, rest string) (Command, error) {
 		// Words after the id are a note or a reason ("接1号 谢谢", "退 1 家里有事"); a
 		// second number ("接 12 13") is not, since that person meant two tasks.
 		id, tail, ok := leadingID(rest, false)
-		if !ok || startsWithID(tail) {
+		if !ok {
+			return nil, refuse(formatFor(v))
+		}
+		if second, tail2, two := leadingID(strings.TrimLeftFunc(tail, isSep), false); two || startsWithID(tail) {
+			// Only a plain second id is echoed back: "退 2 138 7391 5678" is a number
+			// that must not be repeated to the group.
+			plain := two && second < 1e6 && strings.TrimFunc(tail2, func(r rune) bool {
+				return isSep(r) || strings.ContainsRune(trailing, r)
+			}) == ""
+			if plain && v != VerbCancelTask {
+				// "接 2、3": one task a message, so that each answer says what happened to it.
+				return nil, refuse(fmt.Sprintf(replyOneTaskAtATime, verbWord(v), verbWord(v), id, verbWord(v), second))
+			}
 			return nil, refuse(formatFor(v))
 		}
 		switch v {

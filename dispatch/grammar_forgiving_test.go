@@ -145,6 +145,17 @@ func TestParseWordsAfterID(t *testing.T) {
 			t.Errorf("Parse(%q) = ok %v, err %v; want a refusal", in, ok, err)
 		}
 	}
+	// Two ids to claim or release are answered with the two messages to send.
+	for in, want := range map[string]string{
+		"接 2、3":   "一次只能接一个任务，请分两条发：接 2，接 3",
+		"接2，3号":   "一次只能接一个任务，请分两条发：接 2，接 3",
+		"退 12 13": "一次只能退一个任务，请分两条发：退 12，退 13",
+	} {
+		_, ok, err := dispatch.Parse(in, "")
+		if !ok || err == nil || err.Error() != want {
+			t.Errorf("Parse(%q) = ok %v, err %v; want %q", in, ok, err, want)
+		}
+	}
 }
 
 func TestStripInvisible(t *testing.T) {

@@ -217,7 +217,8 @@ func (t *text) unitAfter(i int) bool {
 var weekdayWords = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
 // FormatWhen writes t the way the chat contract says times back: "12月5日 周六 14:30"
-// (month, day, weekday, 24-hour time) in loc, prefixed with "今天 " or "明天 " when t falls
+// (month, day, weekday, 24-hour time; the year too for a date in another year more than
+// two months away) in loc, prefixed with "今天 " or "明天 " when t falls
 // on now's day or the day after in loc. A nil loc means now's location.
 func FormatWhen(t, now time.Time, loc *time.Location) string {
 	if loc == nil {
@@ -235,8 +236,17 @@ func FormatWhen(t, now time.Time, loc *time.Location) string {
 			prefix = "明天 "
 		}
 	}
-	return fmt.Sprintf("%s%d月%d日 %s %02d:%02d", prefix, int(tm), td, weekdayWords[t.Weekday()], t.Hour(), t.Minute())
+	// A date in another year and more than two months away carries its year: 重阳节 said in
+	// December is next October, and "10月8日" alone reads as a day already past.
+	year := ""
+	if d := t.Sub(n); ty != n.Year() && (d > farAway || d < -farAway) {
+		year = fmt.Sprintf("%d年", ty)
+	}
+	return fmt.Sprintf("%s%s%d月%d日 %s %02d:%02d", prefix, year, int(tm), td, weekdayWords[t.Weekday()], t.Hour(), t.Minute())
 }
+
+// farAway is how far from now a date in another year must be to be written with its year.
+const farAway = 60 * 24 * time.Hour
 
 // ---- headcounts and durations ----
 

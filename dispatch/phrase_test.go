@@ -262,6 +262,10 @@ func TestFormatWhen(t *testing.T) {
 		{time.Date(2026, 11, 30, 0, 0, 0, 0, loc), "11月30日 周一 00:00"},
 		{time.Date(2026, 11, 26, 9, 0, 0, 0, loc), "11月26日 周四 09:00"},
 		{time.Date(2027, 1, 1, 9, 0, 0, 0, loc), "1月1日 周五 09:00"},
+		{time.Date(2027, 1, 26, 9, 0, 0, 0, loc), "1月26日 周二 09:00"},       // 60 days: no year
+		{time.Date(2027, 10, 8, 9, 30, 0, 0, loc), "2027年10月8日 周五 09:30"}, // 重阳节 said in November
+		{time.Date(2025, 9, 27, 9, 0, 0, 0, loc), "2025年9月27日 周六 09:00"},  // a year ago, in a history
+		{time.Date(2026, 1, 5, 9, 0, 0, 0, loc), "1月5日 周一 09:00"},         // same year: never a year
 		// 01:00 UTC on the 28th is 09:00 on the 28th in Shanghai: tomorrow.
 		{time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC), "明天 11月28日 周六 09:00"},
 	} {

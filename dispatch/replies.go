@@ -171,6 +171,17 @@ const (
 	replyDutySwap         = "%s %s：%s 请假，由你顶班，辛苦了"
 )
 
+// replyOneTaskAtATime answers "接 2、3": the verb and both ids, as two messages.
+const replyOneTaskAtATime = "一次只能%s一个任务，请分两条发：%s %d，%s %d"
+
+// verbWord is how an id verb is written in a usage line.
+func verbWord(v Verb) string {
+	if v == VerbRelease {
+		return "退"
+	}
+	return "接"
+}
+
 // formatFor is the usage line of an id verb.
 func formatFor(v Verb) string {
 	switch v {

@@ -31,6 +31,7 @@ const (
 	JobEscalation = "escalation" // 超时升级
 	JobAgenda     = "agenda"     // 圆桌会议议程
 	JobFeedback   = "feedback"   // 月度双向反馈
+	JobDigest     = "digest"     // 每周通报
 )
 
 // JobNames lists the scheduled jobs with their default cron specs, in the spec's order.
@@ -41,6 +42,7 @@ func JobNames() [][2]string {
 		{JobEscalation, "*/5 * * * *"},
 		{JobAgenda, "0 9 * * 1"},
 		{JobFeedback, "0 9 1 * *"},
+		{JobDigest, "0 9 * * 5"},
 		{JobMedia, "30 3 * * *"},
 	}
 }
@@ -205,6 +207,8 @@ func (s *Service) runJob(ctx context.Context, d dueSlot) ([]Post, error) {
 		return s.agendaPosts(ctx, d.at)
 	case JobFeedback:
 		return s.feedbackPosts(ctx, d.at)
+	case JobDigest:
+		return s.digestPosts(ctx, d.at)
 	case JobMedia:
 		return s.mediaJob(ctx, d.at)
 	}

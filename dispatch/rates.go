@@ -105,7 +105,7 @@ func (p *PartyRates) add(r Report, asOf time.Time) {
 		p.Closed++
 	} else {
 		p.Open++
-		if !r.Due.IsZero() && !r.Due.After(asOf) {
+		if r.OverdueAt(asOf) {
 			p.Overdue++
 		}
 	}
@@ -161,4 +161,10 @@ func (s *Service) Rates(ctx context.Context, from, to time.Time) (Rates, error) 
 	out := Rates{From: from, To: to}
 	out.All, out.Parties, out.Categories = ComputeRates(rs, s.now())
 	return out, nil
+}
+
+// OverdueAt reports whether r, not closed, is past the deadline of its current stage at
+// asOf: the overdue count of the rates and the digest's list of overdue cases.
+func (r Report) OverdueAt(asOf time.Time) bool {
+	return r.Status != ReportClosed && !r.Due.IsZero() && !r.Due.After(asOf)
 }

@@ -274,3 +274,24 @@ const (
 const (
 	replyNoResidentsGroup = "没有配置居民群，不能广播到居民；可以广播到：全部、队伍名"
 )
+
+// The weekly digest (每周通报, digest.go) and the alerts to the coordinators (alerts.go).
+const (
+	digestHead        = "【每周通报】%d月%d日—%d月%d日"
+	digestNone        = "本周没有收到居民诉求。"
+	digestReceived    = "受理诉求 %d 件"
+	digestUrgent      = "紧急 %d 件"
+	digestRepeats     = "重复诉求 %d 件"
+	digestCounts      = "按时派单 %d/%d，按时办结 %d/%d，满意 %d/%d"
+	digestRateLine    = "响应率 %s，解决率 %s，满意率 %s"
+	digestPartiesHead = "各责任方（本周 %d 件及以上）："
+	digestParty       = "%s %d 件：%s"
+	digestNoParty     = "各责任方：本周都不到 %d 件，不单列比率"
+	digestCategories  = "主要类别："
+	digestCategory    = "%s %d 件"
+	digestOverdue     = "超期未办 %d 件："
+	digestCase        = "%sR%d %s %s"
+	digestRepeatHead  = "重复诉求 %d 件："
+	digestRepeatCase  = "R%d（同 R%d）"
+	digestMore        = " 等，另有 %d 件"
+)

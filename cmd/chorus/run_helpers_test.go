@@ -60,6 +60,7 @@ schedule:
   escalation: "off"
   agenda: "off"
   feedback: "off"
+  digest: "off"
 data_dir: %s
 instance: main
 wechat:

@@ -73,6 +73,7 @@ schedule:
   escalation: "off"
   agenda: "off"
   feedback: "off"
+  digest: "off"
 data_dir: %[2]s
 wechat:
   enabled: %[4]t

@@ -13,7 +13,7 @@ import (
 // and every day's 每日派单 with today's tasks, holders, open places and those on duty
 // @-mentioned; the reminder an hour before #1, sent once; the call for volunteers a day
 // before #2; each escalation stage once, to the coordinators' group; both Mondays'
-// agendas; the 1st's feedback per unit; 报到 counted once; 广播 with its group count; a
+// agendas; the 1st's feedback per unit; Friday's digest; 报到 counted once; 广播 with its group count; a
 // leave before and after the day's pick.
 func TestWeekTranscript(t *testing.T) {
 	script, err := os.ReadFile(filepath.Join("testdata", "week.txt"))
@@ -29,7 +29,7 @@ func TestWeekTranscript(t *testing.T) {
 	}
 	golden(t, "week.golden", out.Bytes())
 	for marker, want := range map[string]int{"【提醒】#1": 1, "【招募】#2": 1, "【超时升级】": 1, "【圆桌会议议程】": 2,
-		"【月度双向反馈】": 8, "【每日派单】": 8, "报到成功": 2} {
+		"【月度双向反馈】": 8, "【每日派单】": 8, "报到成功": 2, "【每周通报】": 1} {
 		if got := strings.Count(out.String(), marker); got != want {
 			t.Errorf("%d × %s; want %d", got, marker, want)
 		}
@@ -47,7 +47,8 @@ func TestDemoWeek(t *testing.T) {
 		t.Fatalf("no week section in the demo:\n%s", out)
 	}
 	for _, marker := range []string{"【每日派单】今天 12月1日 周二", "今日值班", "【提醒】", "【招募】", "【超时升级】",
-		"[圆桌会议] 【圆桌会议议程】今天 12月7日 周一", "[长征社区工作群] 【月度双向反馈】2026年11月"} {
+		"[圆桌会议] 【圆桌会议议程】今天 12月7日 周一", "[长征社区工作群] 【月度双向反馈】2026年11月",
+		"[长征社区工作群] 【每周通报】11月27日—12月3日"} {
 		if !strings.Contains(week, marker) {
 			t.Errorf("the demo's week lacks %s", marker)
 		}

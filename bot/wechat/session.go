@@ -41,12 +41,14 @@ type session struct {
 	storage    *syncFile     // the hot-login file, or nil
 
 	// unkept is set (on the loop) when a message could not be handed on: the sync
-	// position must then never be saved past it, and the session is ended at the next
-	// synccheck so that the re-login syncs from the saved position and gets it again.
+	// position must then never be saved past it, no later message is handed on, and the
+	// session is ended at the next synccheck so that the re-login syncs from the saved
+	// position and gets them again.
 	unkept error
 
 	loopDone chan struct{} // closed when the loop has exited through Bot.Exit
 	loopOnce sync.Once
+	reason   error // why onSyncCheck ended the session; set on the loop before loopDone closes
 
 	cbMu   sync.Mutex // held by every loop callback; close waits for it
 	closed bool
@@ -150,6 +152,9 @@ func (s *session) wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-s.loopDone:
+		if s.reason != nil {
+			return s.reason // the session ended it; openwechat's reason may still change
+		}
 		if err := s.bot.CrashReason(); err != nil {
 			return err
 		}
@@ -189,7 +194,11 @@ func (s *session) onSyncCheck(openwechat.SyncCheckResponse) {
 		return
 	}
 	if s.unkept != nil {
-		s.bot.ExitWith(fmt.Errorf("wechat: a message was not kept; re-login to receive it again: %w", s.unkept))
+		// Our own reason, not openwechat's ExitWith: the loop goes on to one more
+		// webwxsync after this callback, fails it (its context is done) and sets its
+		// crash reason again, racing wait's read of it.
+		s.reason = fmt.Errorf("%w: %w", errUnkept, s.unkept)
+		s.bot.Exit() // closes loopDone, after reason is set
 		return
 	}
 	s.storage.startLoop()
@@ -237,18 +246,30 @@ func (s *session) onMessage(msg *openwechat.Message) {
 			s.t.log.Error("wechat message handler panicked", "msg_id", msg.MsgId, "panic", r, "stack", string(debug.Stack()))
 		}
 	}()
+	if s.unkept != nil {
+		// An earlier message of this session was not kept: this one is not handed on
+		// either, so that the re-login receives both again and they are kept in the
+		// order they arrived.
+		return
+	}
 	m, ok := s.inbound(msg)
 	if !ok {
 		return
 	}
 	if err := s.in(s.runCtx, m); err != nil {
-		if s.unkept == nil && s.runCtx.Err() == nil {
-			s.unkept = err
+		if s.runCtx.Err() != nil {
+			return // stopping: the sync position is not saved past it (close drops it)
 		}
-		s.t.log.Error("wechat inbound message not kept; it will be received again after a re-login", "msg_id", m.ID, "group", m.Chat.Group,
+		s.unkept = err
+		s.t.log.Error("wechat inbound message not kept; the session ends so that WeChat hands it over again", "msg_id", m.ID, "group", m.Chat.Group,
 			"user", mask(m.Chat.User), "from", mask(m.From.Ref), "err", err)
 	}
 }
+
+// errUnkept ends a session in which a message could not be kept (the journal full or
+// data_dir refusing writes): WeChat hands it over again only to a session that resumes
+// from the sync position saved before it.
+var errUnkept = errors.New("wechat: a message was not kept; logging in again to receive it again")
 
 // inbound maps a text message from a configured group or a friend; ok is false for
 // everything to ignore: the bot's own messages, other groups, non-text messages.

@@ -5,6 +5,7 @@ package wechat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -124,10 +125,17 @@ func (t *Transport) LoggedIn() bool {
 // Run logs in (hot login from Options.HotLoginFile when it works, else a QR scan) and
 // hands every text message from the configured groups and from friends to in. When the
 // session is lost (logged out on the phone, expired) it logs an error and logs in again,
-// pausing with backoff after failed attempts. It returns nil when ctx ends, after the
+// pausing with backoff after failed attempts. A session in which a message could not be
+// handed on (in failed: the journal full, data_dir refusing writes) ends without saving
+// the sync position past it; Run logs in again after a pause that doubles while that
+// goes on, and the new session receives the message again. It returns nil when ctx ends, after the
 // session's message loop has let go of in. Run must not be called twice at once.
 func (t *Transport) Run(ctx context.Context, in bot.Inbound) error {
 	delay := t.opts.Backoff.Min
+	// unkeptDelay is the pause before logging in again after a session ended because a
+	// message could not be kept: at once would only meet the same full journal (Redis
+	// still away), so it doubles up to Backoff.Max while that goes on.
+	unkeptDelay := t.opts.Backoff.Min
 	for attempt := 1; ; attempt++ {
 		if ctx.Err() != nil {
 			return nil
@@ -148,9 +156,11 @@ func (t *Transport) Run(ctx context.Context, in bot.Inbound) error {
 		attempt, delay = 0, t.opts.Backoff.Min
 		t.setSession(s)
 		t.log.Info("wechat logged in", "self", mask(s.nick), "groups", len(t.groups))
+		began := t.opts.Now()
 		reason := s.wait(ctx)
 		stopping := ctx.Err() != nil
-		if !stopping {
+		unkept := errors.Is(reason, errUnkept)
+		if !stopping && !unkept {
 			t.log.Error("wechat logged out; logging in again", "self", mask(s.nick), "reason", reason)
 		}
 		t.setSession(nil)
@@ -159,6 +169,19 @@ func (t *Transport) Run(ctx context.Context, in bot.Inbound) error {
 			t.log.Info("wechat stopped")
 			return nil
 		}
+		if !unkept {
+			unkeptDelay = t.opts.Backoff.Min
+			continue
+		}
+		if t.opts.Now().Sub(began) >= t.opts.Backoff.Max {
+			unkeptDelay = t.opts.Backoff.Min // a session that ran well before this
+		}
+		t.log.Warn("wechat session ended to receive again a message chorus could not keep; logging in again",
+			"retry_in", unkeptDelay, "reason", reason)
+		if t.opts.Sleep(ctx, unkeptDelay) != nil {
+			return nil
+		}
+		unkeptDelay = min(2*unkeptDelay, t.opts.Backoff.Max)
 	}
 }
 

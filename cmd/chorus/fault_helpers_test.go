@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -333,4 +334,42 @@ func (w *faultWorld) journaled(ids ...string) bool {
 		}
 	}
 	return true
+}
+
+// appendConfig adds lines to the world's config.yaml (top-level keys).
+func (w *faultWorld) appendConfig(lines string) {
+	w.t.Helper()
+	f, err := os.OpenFile(w.config, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(lines); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// savedSyncKey reads the sync position in chorus's hot-login file (item 1 of the
+// SyncKey openwechat saves, as wechattest.Server.Covers takes it).
+func (w *faultWorld) savedSyncKey(t *testing.T) int64 {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.dir, "wechat-hotlogin.json"))
+	if err != nil {
+		t.Fatalf("read the hot-login file: %v", err)
+	}
+	var item struct {
+		SyncKey *struct{ List []struct{ Key, Val int64 } }
+	}
+	if err := json.Unmarshal(b, &item); err != nil {
+		t.Fatalf("the hot-login file is not JSON (it is replaced atomically): %v", err)
+	}
+	if item.SyncKey != nil {
+		for _, it := range item.SyncKey.List {
+			if it.Key == 1 {
+				return it.Val
+			}
+		}
+	}
+	t.Fatalf("the hot-login file holds no sync position:\n%s", b)
+	return 0
 }

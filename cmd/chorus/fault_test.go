@@ -364,3 +364,71 @@ func TestFaultDeliveredWhileRedisDown(t *testing.T) {
 	}
 	t.Logf("FAULT delivered while redis down, kill -9: trials 1, messages 2, duplicated %d", n-1)
 }
+
+// A message chorus can keep neither in Redis nor in its journal (Redis down, the journal
+// at journal_max) is not acknowledged to WeChat: the hot-login file's sync position is
+// never saved past it, the session ends with one line naming it, and every new session
+// receives it again. No message after it is kept before it. After a stop, Redis's return
+// and a restart, every claim is stored in the order sent and answered once.
+func TestFaultMessageNotKept(t *testing.T) {
+	w := mustFaultWorld(t)
+	w.appendConfig("journal_max: 2\n")
+	p := w.start()
+	id, from := w.publish(t)
+	members := faultMembers()[:6]
+	claim := "接 " + strconv.FormatInt(id, 10)
+	w.redis.kill()
+
+	// Two claims fill the journal; the sync position covering them is saved.
+	kept := w.say(nil, members[:2], claim, 0)
+	waitFor(t, 30*time.Second, "two claims journaled", func() bool { return w.journaled(kept...) })
+	waitFor(t, 30*time.Second, "the hot-login file past the journaled claims", func() bool {
+		return w.fake.Covers(w.savedSyncKey(t), kept[1])
+	})
+
+	// Four more: none can be kept.
+	inits := w.fake.Inits()
+	unkept := w.say(nil, members[2:], claim, 0)
+	w.mustLog(`msg="inbound journal full`)
+	w.mustLog("wechat inbound message not kept")
+	// Each session that receives them ends; two re-logins show it goes on.
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	if err := w.fake.WaitInits(ctx, inits+2); err != nil {
+		t.Fatalf("chorus did not log in again twice after the unkept messages: %v", err)
+	}
+	key := w.savedSyncKey(t)
+	for _, m := range unkept {
+		if w.fake.Covers(key, m) {
+			t.Errorf("the hot-login file's sync position covers unkept message %s; want it saved before it", m)
+		}
+		if w.journaled(m) {
+			t.Errorf("unkept message %s is in the journal (journal_max 2)", m)
+		}
+	}
+	p.stop(t) // while Redis is still down
+	before := w.logs.String()
+	if n := strings.Count(before, `msg="inbound journal full`); n != 1 {
+		t.Errorf(`log has "inbound journal full" %d times; want 1`, n)
+	}
+	// Each session hands on nothing after the first unkept message: that one is named.
+	for _, line := range strings.Split(before, "\n") {
+		if strings.Contains(line, "wechat inbound message not kept") && !strings.Contains(line, "msg_id="+unkept[0]) {
+			t.Errorf("a later message was handed on after an unkept one: %s", line)
+		}
+	}
+	for _, bad := range []string{"pool.go", "panic"} {
+		if strings.Contains(before, bad) {
+			t.Errorf("log has %q", bad)
+		}
+	}
+
+	w.redis.start()
+	p = w.start()
+	w.awaitSettled(t, id, from, members)
+	s := tally{trials: 1}
+	w.check(t, id, from, members, &s)
+	p.stop(t)
+	s.inFlight = w.requeued()
+	s.report(t, "messages not kept (redis down, journal full), restart")
+}

@@ -339,6 +339,25 @@ func (s *Server) Sent() []Sent {
 	return append([]Sent(nil), s.sent...)
 }
 
+// Covers reports whether a client holding SyncKey item 1 value val (as openwechat saves
+// it in its hot-login file) has received the message msgID of the current session: a
+// client that resumes from val gets every message it does not cover again.
+func (s *Server) Covers(val int64, msgID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss := s.currentLocked()
+	n := len(ss.log)
+	if k := int(val - 700000000); k >= 0 && k < len(ss.marks) {
+		n = ss.marks[k]
+	}
+	for _, m := range ss.log[:n] {
+		if m.MsgId == msgID {
+			return true
+		}
+	}
+	return false
+}
+
 // WaitSent waits until at least n messages have been sent and returns them all.
 func (s *Server) WaitSent(ctx context.Context, n int) ([]Sent, error) {
 	if err := s.wait(ctx, func() bool { return len(s.sent) >= n }); err != nil {

@@ -262,6 +262,9 @@ func Parse(text, botName string) (cmd Command, ok bool, err error) {
 	if !found {
 		return nil, false, nil
 	}
+	if taskVerb(a.verb) {
+		rest = arabicTaskID(rest)
+	}
 	if !accepts(a.args, rest) {
 		return nil, false, nil
 	}
@@ -288,6 +291,9 @@ func withRawNote(cmd Command, raw string) Command {
 		return isSep(r) || unicode.IsSpace(r) || strings.ContainsRune("#＃RrＲｒ", r)
 	})
 	tail = strings.TrimPrefix(tail, "任务")
+	if _, size, ok := hanTaskID(tail); ok {
+		tail = tail[size:] // "退二号 家里有事"
+	}
 	tail = strings.TrimLeftFunc(tail, func(r rune) bool { return unicode.IsDigit(r) })
 	tail = strings.TrimPrefix(tail, "号")
 	tail = strings.TrimFunc(tail, func(r rune) bool { return isSep(r) || unicode.IsSpace(r) })
@@ -708,4 +714,42 @@ func isRequest(rest string) bool {
 	}
 	cats := DefaultCategories()
 	return Classify(rest, cats) != cats[len(cats)-1].Name
+}
+
+// taskVerb reports whether v takes a task id, which voice input writes in Chinese numerals.
+func taskVerb(v Verb) bool {
+	switch v {
+	case VerbClaim, VerbRelease, VerbComplete, VerbCancelTask, VerbAssign:
+		return true
+	}
+	return false
+}
+
+// hanTaskID reads a task id in Chinese numerals at the start of s, as voice input writes
+// "接1号": "一号", "十二号". The 号 is required and must end the word, so that "接一下" and
+// "领一号楼的钥匙" stay chat. It returns the id and the byte length of the numerals and 号.
+func hanTaskID(s string) (id, size int, ok bool) {
+	i := strings.IndexFunc(s, func(r rune) bool { return !isChineseNumeral(r) })
+	if i <= 0 || !strings.HasPrefix(s[i:], "号") {
+		return 0, 0, false
+	}
+	end := i + len("号")
+	if r, _ := utf8.DecodeRuneInString(s[end:]); end < len(s) && !isSep(r) && !strings.ContainsRune(trailing, r) {
+		return 0, 0, false
+	}
+	n, ok := ParseChineseNumber(s[:i])
+	if !ok || n <= 0 {
+		return 0, 0, false
+	}
+	return n, end, true
+}
+
+// arabicTaskID rewrites a leading Chinese-numeral task id ("一号 谢谢", after separators)
+// as digits ("1号 谢谢"), so that every later step reads one form.
+func arabicTaskID(rest string) string {
+	lead := len(rest) - len(strings.TrimLeftFunc(rest, isSep))
+	if id, size, ok := hanTaskID(rest[lead:]); ok {
+		return rest[:lead] + strconv.Itoa(id) + "号" + rest[lead+size:]
+	}
+	return rest
 }

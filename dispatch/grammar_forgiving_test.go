@@ -145,6 +145,24 @@ func TestParseWordsAfterID(t *testing.T) {
 			t.Errorf("Parse(%q) = ok %v, err %v; want a refusal", in, ok, err)
 		}
 	}
+	// Voice input writes task ids in Chinese numerals; "接一下" and "领一号楼的钥匙" stay chat.
+	for in, want := range map[string]dispatch.Command{
+		"接一号":        dispatch.Claim{Task: 1},
+		"认领 十二号":     dispatch.Claim{Task: 12},
+		"退二号 家里有事":   dispatch.Release{Task: 2, Reason: "家里有事"},
+		"完成三号":       dispatch.Complete{Task: 3},
+		"取消任务 四号，大风": dispatch.CancelTask{Task: 4, Reason: "大风"},
+	} {
+		got, ok, err := dispatch.Parse(in, "")
+		if !ok || err != nil || !cmp.Equal(got, want) {
+			t.Errorf("Parse(%q) = %#v, ok %v, err %v; want %#v", in, got, ok, err, want)
+		}
+	}
+	for _, in := range []string{"接一下电话", "领一号楼的钥匙", "接一号楼的王阿姨", "退二号楼群"} {
+		if got, ok, err := dispatch.Parse(in, ""); ok {
+			t.Errorf("Parse(%q) = %#v, err %v; want chat", in, got, err)
+		}
+	}
 	// Two ids to claim or release are answered with the two messages to send.
 	for in, want := range map[string]string{
 		"接 2、3":   "一次只能接一个任务，请分两条发：接 2，接 3",

@@ -14,11 +14,13 @@ import (
 	"github.com/changzheng/chorus/store"
 )
 
-const exportHelp = `chorus export --month 2026-12 --out feedback.xlsx [--config config.yaml]
+const exportHelp = `chorus export --month 2026-12 --out feedback.xlsx [--config config.yaml] [--at 2027-01-05T09:00:00+08:00]
 
 Writes the month's feedback workbook (双向反馈): a sheet per work unit (member,
 check-ins, tasks done, hours), a sheet of the residents' reports filed that month with
-their status and times, and a sheet of the month's tasks.
+their status and times, a sheet of the month's tasks, and a sheet of the month's rates
+(诉求统计: 响应率, 解决率, 满意率 overall and per party, and the categories) counted as the
+weekly digest counts them, as things stand now (or at --at).
 
 It reads the Redis named by CHORUS_REDIS_URL or redis.addr in the config. With neither,
 chorus would use its embedded in-memory store, which starts empty, so the workbook would
@@ -30,6 +32,7 @@ Flags:`
 const (
 	sheetReports = "诉求"
 	sheetTasks   = "任务"
+	sheetRates   = "诉求统计"
 )
 
 func cmdExport(ctx context.Context, args []string, env Env) error {
@@ -38,6 +41,7 @@ func cmdExport(ctx context.Context, args []string, env Env) error {
 	config := fs.String("config", "config.yaml", "config file")
 	monthFlag := fs.String("month", "", "the month, as 2026-12")
 	out := fs.String("out", "", "the workbook to write (.xlsx)")
+	at := fs.String("at", "", "count the rates as things stood at this time (RFC 3339); default now")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, exportHelp)
 		fs.PrintDefaults()
@@ -63,12 +67,18 @@ func cmdExport(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return usageError{fmt.Errorf("export: --month %q: want a month like 2026-12", *monthFlag)}
 	}
+	asOf := time.Now()
+	if *at != "" {
+		if asOf, err = time.Parse(time.RFC3339, *at); err != nil {
+			return usageError{fmt.Errorf("export: --at %q: want a time like 2027-01-05T09:00:00+08:00", *at)}
+		}
+	}
 	db, closeDB, err := openStore(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	f, err := buildWorkbook(ctx, db, cfg, from, from.AddDate(0, 1, 0))
+	f, err := buildWorkbook(ctx, db, cfg, from, from.AddDate(0, 1, 0), asOf)
 	if err != nil {
 		return err
 	}
@@ -80,8 +90,9 @@ func cmdExport(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// buildWorkbook reads the month [from, to) from db into a workbook.
-func buildWorkbook(ctx context.Context, db *store.DB, cfg *Config, from, to time.Time) (*excelize.File, error) {
+// buildWorkbook reads the month [from, to) from db into a workbook, its rates counted as
+// things stood at asOf.
+func buildWorkbook(ctx context.Context, db *store.DB, cfg *Config, from, to, asOf time.Time) (*excelize.File, error) {
 	loc := from.Location()
 	month := from.Format("200601")
 	vols, err := db.UnitFigures(ctx, month)
@@ -156,6 +167,7 @@ func buildWorkbook(ctx context.Context, db *store.DB, cfg *Config, from, to time
 			strings.Join(holders, "、"), strings.Join(waiting, "、"), strings.Join(done, "、"), status})
 	}
 	w.sheet(sheetTasks, rows)
+	w.rates(reports, asOf, loc)
 	if w.err != nil {
 		f.Close()
 		return nil, fmt.Errorf("export: %w", w.err)
@@ -193,6 +205,56 @@ func (w *sheetWriter) sheet(name string, rows [][]any) {
 	}
 }
 
+// rates adds the sheet of the month's rates (诉求统计): everyone's, then each party's
+// (busiest first; 未派单 for reports never dispatched), then the categories. The figures
+// are dispatch.ComputeRates's, as in the weekly digest and the web app; a rate is a number
+// shown as a percentage, "—" when nothing is due yet.
+func (w *sheetWriter) rates(reports []dispatch.Report, asOf time.Time, loc *time.Location) {
+	if w.err != nil {
+		return
+	}
+	all, parties, cats := dispatch.ComputeRates(reports, asOf)
+	all.Party = "合计"
+	rows := [][]any{
+		{fmt.Sprintf("按受理时间统计，截至 %s", stamp(asOf, loc))},
+		{"责任方", "受理", "紧急", "重复诉求", "应派单", "按时派单", "响应率", "应办结", "按时办结", "解决率",
+			"已评价", "满意", "其中默认满意", "满意率", "超期未办"},
+	}
+	rate := func(v float64, ok bool) any {
+		if !ok {
+			return "—"
+		}
+		return v
+	}
+	for _, p := range append([]dispatch.PartyRates{all}, parties...) {
+		name := p.Party
+		if name == "" {
+			name = "未派单"
+		}
+		rows = append(rows, []any{name, p.Received, p.Urgent, p.Repeats, p.ResponseDue, p.Responded, rate(p.Response()),
+			p.ResolveDue, p.ResolvedOnTime, rate(p.Resolution()), p.Rated, p.Satisfied, p.AutoSatisfied,
+			rate(p.Satisfaction()), p.Overdue})
+	}
+	last := len(rows)
+	rows = append(rows, []any{}, []any{"类别", "受理"})
+	for _, c := range cats {
+		rows = append(rows, []any{c.Category, c.N})
+	}
+	w.sheet(sheetRates, rows)
+	if w.err != nil {
+		return
+	}
+	pct, err := w.f.NewStyle(&excelize.Style{NumFmt: 9}) // 0%
+	if err == nil {
+		for _, col := range []string{"G", "J", "N"} {
+			if err = w.f.SetCellStyle(sheetRates, fmt.Sprintf("%s3", col), fmt.Sprintf("%s%d", col, last), pct); err != nil {
+				break
+			}
+		}
+	}
+	w.err = err
+}
+
 // sheetName makes a unit's name a valid sheet name: at most 31 characters, none of :\/?*[].
 func sheetName(s string) string {
 	s = strings.Map(func(r rune) rune {
@@ -204,7 +266,7 @@ func sheetName(s string) string {
 	if r := []rune(s); len(r) > 31 {
 		s = string(r[:31])
 	}
-	if s == "" || s == sheetReports || s == sheetTasks {
+	if s == "" || s == sheetReports || s == sheetTasks || s == sheetRates {
 		s = "单位 " + s
 	}
 	return s

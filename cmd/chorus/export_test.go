@@ -59,8 +59,8 @@ const exportScript = `:in 橙色平安长征志愿者
 
 // TestExport runs a month through the console on one Redis, exports it and reads the
 // workbook back: a sheet per unit with each member's check-in, tasks and hours, the
-// month's reports (closed ones too) and the month's tasks (cancelled ones too), nothing
-// of the next month.
+// month's reports (closed ones too), the month's tasks (cancelled ones too) and the
+// month's rates per party as the weekly digest counts them, nothing of the next month.
 func TestExport(t *testing.T) {
 	env, cfg, _, errOut := testEnv(t, exportScript)
 	if !storetest.Real() {
@@ -79,7 +79,7 @@ func TestExport(t *testing.T) {
 		t.Fatalf("console: exit %d: %s", code, errOut)
 	}
 	out := filepath.Join(t.TempDir(), "feedback.xlsx")
-	if code := Main(context.Background(), []string{"export", "--config", cfg, "--month", "2026-12", "--out", out}, env); code != 0 {
+	if code := Main(context.Background(), []string{"export", "--config", cfg, "--month", "2026-12", "--out", out, "--at", "2027-01-05T09:00:00+08:00"}, env); code != 0 {
 		t.Fatalf("export: exit %d: %s", code, errOut)
 	}
 	f, err := excelize.OpenFile(out)
@@ -88,13 +88,13 @@ func TestExport(t *testing.T) {
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
-	for _, want := range []string{"新疆油田公司勘探开发研究院", "克拉玛依市水务公司", "长征保健站", "中国移动克拉玛依分公司", "诉求", "任务"} {
+	for _, want := range []string{"新疆油田公司勘探开发研究院", "克拉玛依市水务公司", "长征保健站", "中国移动克拉玛依分公司", "诉求", "任务", "诉求统计"} {
 		if !slices.Contains(sheets, want) {
 			t.Errorf("sheets %v lack %s", sheets, want)
 		}
 	}
-	if len(sheets) != 8+2 {
-		t.Errorf("sheets: got %v; want the 8 units, 诉求 and 任务", sheets)
+	if len(sheets) != 8+3 {
+		t.Errorf("sheets: got %v; want the 8 units, 诉求, 任务 and 诉求统计", sheets)
 	}
 	rowsOf := func(sheet string) []string {
 		t.Helper()
@@ -134,6 +134,19 @@ func TestExport(t *testing.T) {
 			"#2|橙色平安|橙色平安长征志愿者|夜间平安巡逻|小区东门|2026-12-02 20:00|1|马丽|艾力||进行中",
 			"#3|橙色平安|橙色平安长征志愿者|测试任务||2026-12-03 09:00|1||||已取消",
 		},
+		// Counted by hand as the weekly digest counts (dispatch.ComputeRates): R1 dispatched
+		// and resolved in time, 满意; R2 never dispatched, past its dispatch deadline.
+		"诉求统计": {
+			"按受理时间统计，截至 2027-01-05 09:00",
+			"责任方|受理|紧急|重复诉求|应派单|按时派单|响应率|应办结|按时办结|解决率|已评价|满意|其中默认满意|满意率|超期未办",
+			"合计|2|0|0|2|1|50%|1|1|100%|1|1|0|100%|1",
+			"未派单|1|0|0|1|0|0%|0|0|—|0|0|0|—|1",
+			"物业公司|1|0|0|1|1|100%|1|1|100%|1|1|0|100%|0",
+			"",
+			"类别|受理",
+			"环境卫生|1",
+			"设施维修|1",
+		},
 	} {
 		if got := rowsOf(sheet); !slices.Equal(got, want) {
 			t.Errorf("sheet %s:\ngot  %q\nwant %q", sheet, got, want)
@@ -148,6 +161,7 @@ func TestExportUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"export", "--config", cfg, "--month", "2026-12"},
 		{"export", "--config", cfg, "--month", "12月", "--out", filepath.Join(t.TempDir(), "x.xlsx")},
+		{"export", "--config", cfg, "--month", "2026-12", "--out", filepath.Join(t.TempDir(), "x.xlsx"), "--at", "明天"},
 	} {
 		errOut.Reset()
 		if code := Main(context.Background(), args, env); code != 2 {

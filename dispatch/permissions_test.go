@@ -74,11 +74,37 @@ var permissions = []struct {
 	{"广播 橙色 今晚巡逻取消", [permRoles]string{all, none, none, none, none}},
 	{"值班", [permRoles]string{all, all, all, all, all}},
 	{"请假 明天", [permRoles]string{all, "VP", "V", "V", "V"}},
+	{"改类 R1 治安消防", [permRoles]string{all, none, none, none, none}},
+	{"催办 R1", [permRoles]string{all, none, none, none, none}}, // filed by 阿依古丽
+	{"催办 R4", [permRoles]string{all, all, none, none, none}},  // filed by 雷胜
+	{"同问 R1", [permRoles]string{all, all, all, all, all}},
+	{"广播 居民 明天上午9点到12点停水", [permRoles]string{all, none, none, none, none}},
+}
+
+// refusalNames is what a refusal of permission must say for a verb: who may use it, and
+// the verb itself, so the speaker knows what they were refused and who can do it.
+var refusalNames = map[string]string{
+	"改类": "仅协调员可以改类",
+	"催办": "仅协调员或反映这个问题的居民可以催办",
+	"广播": "仅协调员可以广播",
+}
+
+// helpOffers says, for a line of 帮助, which speakers it is offered to in which chats
+// (the chat letters, as in permissions): a verb is offered where it is allowed. 催办 is
+// offered to everyone, because anyone may be the reporter of a report.
+var helpOffers = []struct {
+	line string
+	may  [permRoles]string
+}{
+	{"改类 R编号 类别", [permRoles]string{all, none, none, none, none}},
+	{"广播 全部|居民|队伍名", [permRoles]string{all, none, none, none, none}},
+	{"同问 R编号", [permRoles]string{all, all, all, all, all}},
+	{"催办 R编号 —— 催促办理你反映的诉求", [permRoles]string{all, all, all, all, all}},
 }
 
 // denied reports whether a reply refuses the speaker permission.
 func denied(reply string) bool {
-	for _, s := range []string{"仅协调员可以", "仅队员可以", "仅协调员或责任队伍的队员可以", "只有反映这个问题的居民可以"} {
+	for _, s := range []string{"仅协调员可以", "仅队员可以", "仅协调员或责任队伍的队员可以", "只有反映这个问题的居民可以", "仅协调员或反映这个问题的居民可以"} {
 		if strings.Contains(reply, s) {
 			return true
 		}
@@ -92,7 +118,9 @@ func TestPermissions(t *testing.T) {
 	t.Run("miniredis", func(t *testing.T) {
 		rdb := redis.NewClient(&redis.Options{Addr: miniredis.RunT(t).Addr()})
 		t.Cleanup(func() { rdb.Close() })
-		checkPermissions(t, newWorldOn(t, rdb, "perm"))
+		w := newWorldOn(t, rdb, "perm")
+		checkPermissions(t, w)
+		checkHelpOffers(t, w)
 	})
 	if storetest.Real() {
 		t.Run("redis", func(t *testing.T) { checkPermissions(t, newWorld(t)) })
@@ -120,6 +148,10 @@ func checkPermissions(t *testing.T, w *world) {
 	w.sayAs(office, "魏青", "魏青", "派单 R1 物业")
 	w.sayAs(office, "魏青", "魏青", "派单 R2 橙色")
 	w.sayAs(office, "魏青", "魏青", "办结 R3 已修好")
+	w.sayAs(residents, "雷胜", "雷胜", "报事 9号楼电梯按钮失灵")
+	if got := w.sayAs(office, "魏青", "魏青", "进度 R4"); !strings.Contains(strings.Join(got, ""), "电梯按钮失灵") {
+		t.Fatalf("stage: R4 is not 雷胜's report: %q", got)
+	}
 
 	for _, row := range permissions {
 		verb, _, _ := strings.Cut(row.text, " ")
@@ -135,8 +167,28 @@ func checkPermissions(t *testing.T, w *world) {
 				if denied(got) == want {
 					t.Errorf("%s by %s in %c: allowed %v; want %v: %s", row.text, roleName(role), c.letter, !want, want, got)
 				}
+				if names, ok := refusalNames[verb]; ok && !want && !strings.Contains(got, names) {
+					t.Errorf("%s by %s in %c: %s; want the refusal to say %q", row.text, roleName(role), c.letter, got, names)
+				}
 				if role >= asImpostorCoordinator && c.group != "" && strings.HasPrefix(got, "["+c.group+"] @"+display+" ") {
 					t.Errorf("%s by %s in %c: answered as @%s: %s", row.text, roleName(role), c.letter, display, got)
+				}
+			}
+		}
+	}
+}
+
+// checkHelpOffers asks every speaker in every chat for 帮助 and checks that the lines of
+// helpOffers appear where, and only where, the table says.
+func checkHelpOffers(t *testing.T, w *world) {
+	for role := range permRoles {
+		for _, c := range permChats {
+			display, handle := speaker(role, c.letter, "帮助")
+			got := strings.Join(w.sayAs(c.group, display, handle, "帮助"), "\n")
+			for _, h := range helpOffers {
+				want := strings.IndexByte(h.may[role], c.letter) >= 0
+				if strings.Contains(got, h.line) != want {
+					t.Errorf("帮助 by %s in %c offers %q: %v; want %v: %s", roleName(role), c.letter, h.line, !want, want, got)
 				}
 			}
 		}

@@ -111,6 +111,8 @@ type world struct {
 	logWriter io.Writer
 	// sleep is chorus's waits: fastSleep, unless a benchmark needs pacing in real time.
 	sleep func(ctx context.Context, d time.Duration) error
+	// now is chorus's clock; nil means time.Now.
+	now func() time.Time
 }
 
 // mustWorld builds a world: the config in t.TempDir(), Redis from CHORUS_TEST_REDIS (the
@@ -210,7 +212,7 @@ func (w *world) mustRun() *running {
 	}
 	go func() {
 		r.done <- runWith(ctx, []string{"--config", w.config}, env, runOptions{
-			WeChatHTTP: w.fake.Client(), Sleep: w.sleep, Ready: func(a string) { r.addr <- a },
+			WeChatHTTP: w.fake.Client(), Sleep: w.sleep, Ready: func(a string) { r.addr <- a }, Now: w.now,
 		})
 	}()
 	select {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/changzheng/chorus/bot/media/mediatest"
 	"github.com/changzheng/chorus/bot/wechat/wechattest"
@@ -204,4 +205,73 @@ func TestRunWeComMedia(t *testing.T) {
 		t.Errorf("%d files kept; want exactly the photo without its metadata", len(files))
 	}
 	w.mustProtocolClean()
+}
+
+// voiceOf is a recording of n bytes that reads as MP3, different for each seed.
+func voiceOf(seed byte, n int) []byte {
+	return append(mediatest.MP3(seed), bytes.Repeat([]byte{seed}, n)...)
+}
+
+// hasFile says whether a file under data_dir/media holds exactly b.
+func (w *world) hasFile(b []byte) bool {
+	return slices.ContainsFunc(w.keptFiles(), func(f []byte) bool { return bytes.Equal(f, b) })
+}
+
+// Nothing stays in data_dir/media without an owner, through chorus run: a recording
+// refused by the report's limit is deleted at once unless another report holds the same
+// bytes; a voice message whose sender never put it into words is held for an hour and
+// then swept by the nightly media job, while attached files stay.
+func TestRunWeChatMediaNoOrphans(t *testing.T) {
+	w := mustWorld(t, wechattest.Config{EchoSends: true, Friends: []string{"老周"}, Groups: []wechattest.Group{
+		{Name: residentsGroup, Members: []wechattest.Member{{Nick: "居民甲"}, {Nick: "居民乙"}}},
+	}})
+	f, err := os.OpenFile(w.config, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("media:\n  max_file_mb: 1\n  max_report_mb: 1\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.Close()
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	y, m, d := time.Now().In(loc).Date()
+	clock := newWCClock(time.Date(y, m, d, 2, 0, 0, 0, loc)) // the media job runs at 03:30
+	w.now = clock.Now
+	w.mustRun()
+	w.fake.ConfirmLogin()
+	w.mustInits(1)
+
+	a, b, c := voiceOf(1, 700<<10), voiceOf(2, 400<<10), voiceOf(3, 400<<10)
+	w.fake.Say(residentsGroup, "居民乙", "报事 3号楼电梯异响")
+	n := w.mustSentWith(0, "已受理 R1")
+	w.fake.SayVoice(residentsGroup, "居民乙", b)
+	n = w.mustSentWith(n, "已收到语音，附在 R1")
+	w.fake.Say(residentsGroup, "居民甲", "报事 楼道灯坏了，晚上看不见路")
+	n = w.mustSentWith(n, "已受理 R2")
+	w.fake.SayVoice(residentsGroup, "居民甲", a)
+	n = w.mustSentWith(n, "已收到语音，附在 R2")
+	// Over R2's 1 MB: refused. b is R1's too and stays; c was nobody's and goes.
+	w.fake.SayVoice(residentsGroup, "居民甲", b)
+	n = w.mustSentWith(n, "R2 的照片和语音已经够多了")
+	w.fake.SayVoice(residentsGroup, "居民甲", c)
+	n = w.mustSentWith(n, "R2 的照片和语音已经够多了")
+	if !w.hasFile(a) || !w.hasFile(b) || w.hasFile(c) {
+		t.Errorf("after two refusals: a %v, b %v, c %v kept; want a and b, not c", w.hasFile(a), w.hasFile(b), w.hasFile(c))
+	}
+	if got := len(w.keptFiles()); got != 2 {
+		t.Errorf("%d files kept after two refusals; want 2", got)
+	}
+
+	// A voice message in private, never put into words: held, then swept.
+	v := voiceOf(4, 1000)
+	w.fake.SayVoice("", "老周", v)
+	w.mustSentWith(n, "收到语音。请用文字说一下问题和地点，方便我们派单")
+	if !w.hasFile(v) {
+		t.Fatal("the voice message waiting for its text is not kept")
+	}
+	clock.Jump(time.Date(y, m, d, 3, 31, 0, 0, loc))
+	w.eventually("the unattached voice message swept", func() bool { return !w.hasFile(v) })
+	if !w.hasFile(a) || !w.hasFile(b) || len(w.keptFiles()) != 2 {
+		t.Errorf("after the sweep: a %v, b %v, %d files; want a and b only", w.hasFile(a), w.hasFile(b), len(w.keptFiles()))
+	}
 }

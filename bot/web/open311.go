@@ -162,7 +162,7 @@ func (s *Server) o311Requests(w http.ResponseWriter, r *http.Request) {
 				s.o311Internal(w, r, err)
 				return
 			}
-			out = append(out, s.o311Of(rep))
+			out = append(out, s.withMedia(r, rep, s.o311Of(rep)))
 		}
 		writeJSON(w, http.StatusOK, nonNil(out))
 		return
@@ -199,7 +199,7 @@ func (s *Server) o311Requests(w http.ResponseWriter, r *http.Request) {
 		if (len(codes) > 0 && !slices.Contains(codes, o.ServiceCode)) || (status != "" && o.Status != status) {
 			continue
 		}
-		out = append(out, o)
+		out = append(out, s.withMedia(r, rep, o))
 		if len(out) == 1000 {
 			break
 		}
@@ -231,9 +231,16 @@ func (s *Server) o311Request(w http.ResponseWriter, r *http.Request) {
 		s.o311Internal(w, r, err)
 		return
 	}
-	o := s.o311Of(rep)
-	o.MediaURL = s.mediaURL(r.Context(), r, rep.ID)
-	writeJSON(w, http.StatusOK, []o311Request{o})
+	writeJSON(w, http.StatusOK, []o311Request{s.withMedia(r, rep, s.o311Of(rep))})
+}
+
+// withMedia gives o (rep as o311Of shows it) the signed media_url of the report's first
+// photo; only a report that counts photos still kept costs a read of its media.
+func (s *Server) withMedia(r *http.Request, rep dispatch.Report, o o311Request) o311Request {
+	if rep.Photos > 0 && rep.MediaGone.IsZero() {
+		o.MediaURL = s.mediaURL(r.Context(), r, rep.ID)
+	}
+	return o
 }
 
 func (s *Server) o311Internal(w http.ResponseWriter, r *http.Request, err error) {

@@ -118,3 +118,38 @@ func TestReportPhotosGone(t *testing.T) {
 		t.Errorf("requests/R2.json links to a removed photo: %s", js)
 	}
 }
+
+// The Open311 list (requests.json, and by service_request_id) gives each report its
+// signed media_url as the single-request endpoint does, and none to a report without
+// photos.
+func TestOpen311ListMediaURL(t *testing.T) {
+	w := mustWorld(t)
+	w.mustReports()
+	jpeg := []byte("\xff\xd8\xff\xdblisted\xff\xd9")
+	sum := w.mustPhoto(2, jpeg, false)
+	anon := w.client()
+	for _, path := range []string{"/open311/v2/requests.json", "/open311/v2/requests.json?service_request_id=R1,R2"} {
+		_, js := anon.get(path)
+		var got []struct {
+			ID       string `json:"service_request_id"`
+			MediaURL string `json:"media_url"`
+		}
+		if err := json.Unmarshal([]byte(js), &got); err != nil {
+			t.Fatalf("%s: %v %s", path, err, js)
+		}
+		urls := map[string]string{}
+		for _, g := range got {
+			urls[g.ID] = g.MediaURL
+		}
+		if urls["R1"] != "" {
+			t.Errorf("%s: R1 has no photo but media_url %q", path, urls["R1"])
+		}
+		link := strings.TrimPrefix(urls["R2"], w.srv.URL)
+		if !strings.HasPrefix(link, "/open311/v2/media/R2/"+sum+"?") {
+			t.Fatalf("%s: R2's media_url %q; want a signed link to its photo", path, urls["R2"])
+		}
+		if resp, body := anon.get(link); resp.StatusCode != http.StatusOK || body != string(jpeg) {
+			t.Errorf("%s: R2's link: %d; want 200 with the photo", path, resp.StatusCode)
+		}
+	}
+}

@@ -1,9 +1,11 @@
 package dispatch
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Category is a kind of resident's report (诉求) and the words that suggest it.
@@ -12,11 +14,27 @@ type Category struct {
 	Name string
 	// Keywords are the words that suggest the category; a longer keyword weighs more.
 	Keywords []string
+	// Credit overrides what a keyword of Keywords weighs (its length in characters): less
+	// for a word that only names a thing (窗户, 老人), more for one that decides the kind of
+	// problem (说了也不听 is a quarrel between neighbours, whatever it is about); zero for a
+	// word kept only so that a shorter keyword inside it does not count (活动室 is a place,
+	// not an 活动). Nil: none.
+	Credit map[string]int
+	// Combos credit the category when the text holds a word of each of a combo's two
+	// lists, wherever they are: 楼道 … 堆 is an escape route blocked.
+	Combos []Combo
+}
+
+// Combo is two lists of words that together suggest a category.
+type Combo struct {
+	A, B   []string
+	Credit int
 }
 
 // DefaultCategories returns the contract's seven categories in order of precedence:
-// 设施维修, 环境卫生, 治安消防, 交通停车, 矛盾纠纷, 帮扶救助 and 其他, which has no keywords
-// and is the fallback. The keywords suit an old residential estate in Karamay.
+// 设施维修, 环境卫生, 治安消防, 交通停车, 矛盾纠纷, 帮扶救助 and 其他, which is the fallback
+// and has a few keywords of its own (建议, 请问: questions and suggestions, not problems).
+// The keywords suit an old residential estate in Karamay.
 //
 // Two judgements are built in. Water leaking from one flat into the one below
 // (楼上漏水, 漏水到楼下) is 矛盾纠纷: it is settled between neighbours, with the community
@@ -26,16 +44,16 @@ type Category struct {
 //
 // Each call returns a fresh slice, so a caller may change it.
 func DefaultCategories() []Category {
-	return []Category{
+	cats := []Category{
 		{Name: "设施维修", Keywords: []string{
 			"楼道灯", "声控灯", "路灯", "灯坏", "灯不亮", "不亮", "灯泡", "照明",
 			"漏水", "水管", "管道", "爆管", "跑水", "渗水", "停水", "没水", "水压", "水龙头", "水表",
 			"暖气", "暖气片", "供暖", "不热", "地暖", "换热站",
 			"电梯", "困电梯", "关在电梯", "门禁", "防盗门", "门坏", "门关不上", "门锁坏", "对讲",
-			"下水道", "下水", "堵了", "堵塞", "反水", "返水", "冒水", "马桶", "化粪池", "井盖", "窨井", "排水", "积水",
+			"下水道", "下水", "堵了", "堵塞", "反水", "返水", "冒水", "马桶", "井盖", "窨井", "排水", "积水",
 			"墙皮", "脱落", "裂缝", "屋顶漏", "楼顶漏", "防水", "窗户", "玻璃", "扶手", "台阶", "路面", "坑洼", "塌陷",
 			"大坑", "塌了", "破损", "损坏", "坏了", "坏掉", "维修", "修理", "修一下", "报修", "停电", "跳闸", "电路", "电线老化", "插座",
-			"电表", "健身器材", "座椅", "栏杆", "护栏", "围栏", "信箱", "监控坏", "晾衣架", "车棚顶",
+			"电表", "健身器材", "座椅", "栏杆", "护栏", "围栏", "信箱", "监控坏", "晾衣架", "车棚顶", "道闸坏", "道闸杆坏", "杆坏了", "抬不起来", "电梯异响", "电梯停运", "电梯门", "没热水", "自来水", "水发黄", "外墙", "瓷砖", "墙砖", "雨棚", "阳台漏", "楼梯灯", "灯泡坏", "线路", "没电", "断电", "管子", "冻裂", "冻住", "下水管", "地漏", "排污", "年久失修", "修一修", "来修", "没人修", "来人修", "坏了好久", "松了", "松动", "断了", "门铃", "充电桩坏", "漏风", "掉下来一块", "起皮", "鼓包", "变形", "生锈", "锈了", "井盖子", "井盖没了", "门锁坏", "锁坏了", "掉渣", "泡起来", "卡在", "停了", "不动了", "温乎", "不热乎", "冷冰冰",
 		}},
 		{Name: "环境卫生", Keywords: []string{
 			"垃圾", "垃圾桶", "垃圾箱", "垃圾分类", "建筑垃圾", "装修垃圾", "大件垃圾", "清运", "没人清", "没人扫",
@@ -43,7 +61,7 @@ func DefaultCategories() []Category {
 			"小广告", "牛皮癣", "乱贴", "乱涂", "乱画", "涂鸦", "杂物", "堆放", "堆物", "乱堆", "乱放杂物", "堆满",
 			"狗屎", "狗粪", "粪便", "遛狗", "蚊子", "苍蝇", "老鼠", "蟑螂", "消杀", "灭鼠",
 			"绿化", "草坪", "杂草", "树枝", "落叶", "积雪", "扫雪", "铲雪", "结冰",
-			"油烟", "污水", "乱扔", "乱倒", "烟头", "痰", "污染", "尘土", "扬尘", "臭得很", "没人铲", "黑烟", "呛", "油烟直",
+			"油烟", "污水", "乱扔", "乱倒", "烟头", "痰", "污染", "尘土", "扬尘", "臭得很", "没人铲", "黑烟", "呛", "油烟直", "化粪池", "抽粪", "死猫", "死狗", "死老鼠", "尸体", "有味", "修剪", "枝子", "树杈", "剪树", "塑料袋", "白色垃圾", "剩饭", "剩菜", "熏得", "往楼上冒", "打药", "灭蚊", "草丛", "野草", "鸽子粪", "鸟粪", "清理", "乱扔垃圾", "垃圾成堆", "垃圾满", "溢出", "外溢", "垃圾车", "清洁工", "扫地", "树叶", "灰尘", "臭水", "污水横流", "粪", "屎", "尿", "大小便", "宠物粪便", "流浪猫", "流浪狗", "发霉", "虫子", "臭虫", "焚烧", "烧垃圾", "杂草丛生", "绿化带", "喷药", "消毒", "没人打扫", "没人收", "没人管的垃圾",
 		}},
 		{Name: "治安消防", Keywords: []string{
 			"火", "着火", "起火", "失火", "火灾", "火情", "冒烟", "烟雾", "烧焦",
@@ -53,59 +71,82 @@ func DefaultCategories() []Category {
 			"诈骗", "骗", "骗子", "冒充", "转账", "汇款", "刷单", "中奖", "骗老人", "假药", "保健品", "退款", "公检法", "反诈", "陌生电话", "验证码",
 			"可疑", "陌生人", "形迹可疑", "盗", "被盗", "盗窃", "偷", "被偷", "小偷", "撬", "撬锁", "门锁被撬",
 			"打架", "斗殴", "持刀", "砸", "治安", "安全隐患", "隐患", "高空抛物", "坠物", "传销", "吸毒", "赌博",
-			"报警", "110", "119", "危险", "翻墙", "楼道里堆", "楼道堆", "怕着火", "抽烟",
+			"报警", "110", "119", "危险", "翻墙", "楼道里堆", "楼道堆", "怕着火", "着了火", "跑不出去", "蜡烛", "明火", "转悠", "不像好人", "不认识的", "推门", "踩点", "鬼鬼祟祟", "外人", "随便进", "外来人员", "不知道是什么人", "住进去", "保安亭", "没有人管", "煤气罐", "液化气罐", "气罐", "电瓶", "吊了根线", "线下来", "充电线", "报警器", "敲门说是", "说是社区", "说是燃气", "银行卡", "卡号", "免费量血压", "免费领", "摆摊卖", "撬门", "入室", "失窃", "偷东西", "贼", "陌生男子", "可疑人员", "推销", "上门推销", "诈骗电话", "骗钱", "被骗", "理财", "投资", "中奖", "短信链接", "链接", "假冒", "打人", "动手", "醉酒", "闹事", "酒鬼", "防火门", "安全通道", "疏散", "烟感", "电线乱拉", "插线板", "电动车进电梯", "电瓶车上楼", "充电器", "烧着", "火星", "鞭炮", "放炮", "烟花", "易燃", "汽油", "危险品", "往下扔", "扔东西", "花盆", "掉下来砸",
 		}},
 		{Name: "交通停车", Keywords: []string{
 			"停车", "乱停", "乱停车", "乱停乱放", "乱停放", "停放", "车位", "占车位", "占用车位", "抢车位", "占道",
 			"挡路", "堵路", "挡住", "堵门", "堵车", "挪车", "僵尸车", "废弃车", "地锁", "车库", "停车费",
 			"道闸", "抬杆", "车辆", "交通", "红绿灯", "斑马线", "减速带", "限速", "超速", "车速", "开太快",
-			"货车", "大车", "共享单车", "自行车", "非机动车", "机动车", "出不去", "进不来", "进不去", "停在", "停得乱", "逆行", "堵死", "把路堵",
+			"货车", "大车", "共享单车", "自行车", "非机动车", "机动车", "出不去", "进不来", "进不去", "停在", "停得乱", "逆行", "堵死", "把路堵", "挡着", "牌照", "车牌", "轿车", "私家车", "面包车", "骑得飞快", "骑得快", "开得快", "车速快", "撞到", "差点撞", "没地方停", "进来停", "外面的车", "外头的车", "外来车", "掉头", "掉不了头", "按喇叭", "鸣笛", "堵在", "挪走", "停车证", "停了一个", "划车位", "车都停", "停车难", "占道", "路口", "拥堵", "倒车", "停满", "人行道", "盲道", "电动车乱停", "乱放", "停放", "车位不够", "车太多", "摩托车", "三轮车", "飙车", "刮了", "剐蹭", "撞了", "车被划", "停车位",
 		}},
 		{Name: "矛盾纠纷", Keywords: []string{
 			"噪音", "噪声", "吵", "吵闹", "太吵", "吵架", "争吵", "纠纷", "矛盾", "邻居", "邻里",
-			"楼上邻居", "楼下邻居", "楼上住户", "楼上装修", "装修", "扰民", "广场舞", "音响", "大喇叭", "弹琴", "狗叫", "犬吠",
+			"楼上邻居", "楼下邻居", "楼上住户", "楼上装修", "装修", "扰民", "广场舞", "大喇叭", "弹琴", "狗叫", "犬吠",
 			"楼上漏水", "漏水到楼下", "漏到楼下", "漏水到我家", "漏到我家", "渗到我家", "渗水到楼下",
 			"侵占", "占用公共", "私搭乱建", "违建", "违章搭建", "物业费", "拖欠", "欠薪", "工资",
-			"家暴", "打骂", "婆媳", "赡养", "房东", "租客", "租户", "赔偿", "调解", "不讲理", "骂人", "辱骂", "吵起来", "空调外机", "滴水", "滴到我家", "叫唤", "睡不着", "咚咚咚", "跑来跑去", "赡养费", "儿女不",
+			"家暴", "打骂", "婆媳", "赡养", "房东", "租客", "租户", "赔偿", "调解", "不讲理", "骂人", "辱骂", "吵起来", "空调外机", "滴水", "滴到我家", "叫唤", "睡不着", "咚咚咚", "拖椅子", "跺脚", "协调", "说了好几次", "说了也不听", "说了也不管", "也不听", "也不管", "不乐意", "跟他说", "跟他们说", "欺负人", "多管闲事", "吵了", "非说", "那家", "对门", "隔壁", "一天到晚叫", "狗一天到晚", "圈起来", "种菜", "圈地", "铁丝网", "烟味", "半夜", "摔东西", "大声", "声音大", "声音太大", "空调水", "嫌我们", "公共车位", "不收拾", "在楼上跑", "邻居家", "吵得", "吵死", "电钻", "砸墙", "敲敲打打", "蹦迪", "唱歌", "打麻将", "麻将", "争执", "打起来", "闹矛盾", "私占", "搭棚", "封阳台", "物业不作为", "物业不管", "开发商", "押金", "欠钱", "借钱不还", "离婚", "家庭矛盾", "夫妻", "狗咬", "养狗", "养鸡", "晾衣服", "赡养费", "儿女不",
 		}},
 		{Name: "帮扶救助", Keywords: []string{
 			"独居老人", "独居", "空巢", "孤寡", "老人", "老年人", "高龄", "行动不便", "腿脚不便", "腿脚不好",
 			"瘫痪", "卧床", "残疾", "残疾人", "轮椅", "困难", "生活困难", "困难家庭", "低保", "特困", "救助", "临时救助",
 			"帮扶", "求助", "帮忙", "需要帮助", "买菜", "送餐", "助餐", "送药", "就医", "看病", "陪诊", "住院",
 			"生病", "病了", "没人照顾", "照顾", "失业", "找工作", "就业", "留守儿童", "单亲", "心理", "想不开",
-			"晕倒", "摔倒", "急救", "120", "走失", "老年痴呆", "认知症", "慰问", "没下楼", "敲门没人应", "没人应", "糊涂", "还没回来", "一个人住",
+			"晕倒", "摔倒", "急救", "120", "走失", "老年痴呆", "认知症", "慰问", "没下楼", "敲门没人应", "没人应", "糊涂", "还没回来", "一个人住", "中风", "瘫在", "护理", "上门护理", "弄不动", "摔了一跤", "起不来", "补贴", "高龄补贴", "残疾证", "交不起", "减免", "退休金", "白血病", "大病", "重病", "手术", "送饭", "买药", "帮忙买", "出不了门", "找不到家", "坐着哭", "不放心", "没见他出门", "一个人在家", "不能自理", "生活不能自理", "偏瘫", "半身不遂", "癌", "治病", "医药费", "看不起病", "困难户", "补助", "救济", "帮帮", "陪护", "陪同", "送医院", "拐杖", "抑郁", "自杀", "轻生", "子女不在", "在外地", "没人管他", "买不了菜", "上不了楼", "下不了楼", "没法出门", "暖气费", "取暖费", "交不上", "贫困", "盲人", "八十多", "九十多", "八十了", "九十了", "岁数大",
 		}},
-		{Name: "其他"},
+		{Name: "其他", Keywords: []string{
+			"建议", "请问", "咨询", "报名", "活动", "证明", "怎么办理", "手续", "材料", "户口", "身份证", "医保", "社保", "养老保险", "疫苗", "体检", "感谢", "表扬", "上班时间", "电话是多少", "意见箱", "活动室", "活动中心", "老年活动中心",
+		}},
 	}
+	credit := map[string]map[string]int{
+		"设施维修": {"窗户": 1},
+		"矛盾纠纷": {"骂人": 4, "说了也不听": 6, "也不听": 4, "也不管": 4, "不乐意": 4, "多管闲事": 5, "欺负人": 4},
+		"帮扶救助": {"老人": 1, "老年人": 1},
+		"其他":   {"活动室": 0, "活动中心": 0, "老年活动中心": 0},
+	}
+	for i := range cats {
+		cats[i].Credit = credit[cats[i].Name]
+	}
+	cats[2].Combos = []Combo{{A: []string{"楼道", "楼梯"}, B: []string{"堆", "摆满", "放了好多", "占满"}, Credit: 4}}
+	return cats
 }
 
 // Classify returns the name of the category text fits best. It reads text (normalized,
 // see Normalize) left to right and at each place takes the longest keyword of any
-// category found there, credits that category with the keyword's length in characters and
-// goes on after it; so 漏水到楼下 counts once, for its own category, and not also as 漏水.
-// The category with the most credit wins, the earlier one on a tie. When no keyword
-// matches it returns the last category's name (其他 in DefaultCategories); with no
-// categories it returns "".
+// category found there, credits that category with the keyword's credit (its length in
+// characters unless Category.Credit says otherwise) and goes on after it; so 漏水到楼下
+// counts once, for its own category, and not also as 漏水. A keyword right after 不是 (but
+// not 是不是) is denied and earns nothing: 不是漏水. The category with the most credit wins,
+// the earlier one on a tie. When no keyword matches it returns the last category's name
+// (其他 in DefaultCategories); with no categories it returns "".
 func Classify(text string, cats []Category) string {
 	if len(cats) == 0 {
 		return ""
 	}
 	s := []rune(strings.ToLower(Normalize(text)))
-	kws := make([][][]rune, len(cats))
+	type keyword struct {
+		r      []rune
+		credit int
+	}
+	kws := make([][]keyword, len(cats))
 	for c, cat := range cats {
 		for _, k := range cat.Keywords {
-			if k = strings.ToLower(Normalize(k)); k != "" {
-				kws[c] = append(kws[c], []rune(k))
+			credit, ok := cat.Credit[k]
+			if k = strings.ToLower(Normalize(k)); k == "" {
+				continue
 			}
+			if !ok {
+				credit = utf8.RuneCountInString(k)
+			}
+			kws[c] = append(kws[c], keyword{[]rune(k), credit})
 		}
 	}
 	score := make([]int, len(cats))
 	for i := 0; i < len(s); {
-		best, bestLen := -1, 0
+		best, bestLen, bestCredit := -1, 0, 0
 		for c := range kws {
 			for _, k := range kws[c] {
-				if len(k) > bestLen && hasRunes(s[i:], k) {
-					best, bestLen = c, len(k)
+				if len(k.r) > bestLen && hasRunes(s[i:], k.r) {
+					best, bestLen, bestCredit = c, len(k.r), k.credit
 				}
 			}
 		}
@@ -113,8 +154,17 @@ func Classify(text string, cats []Category) string {
 			i++
 			continue
 		}
-		score[best] += bestLen
+		if !denied(s, i) {
+			score[best] += bestCredit
+		}
 		i += bestLen
+	}
+	for c, cat := range cats {
+		for _, k := range cat.Combos {
+			if containsAny(string(s), k.A) && containsAny(string(s), k.B) {
+				score[c] += k.Credit
+			}
+		}
 	}
 	win := len(cats) - 1
 	for c := len(cats) - 1; c >= 0; c-- {
@@ -123,6 +173,35 @@ func Classify(text string, cats []Category) string {
 		}
 	}
 	return cats[win].Name
+}
+
+// ReportCategory is the category a report with this text is filed under, and whether it
+// is urgent: an emergency's own category (see Emergency) when cats has it, else Classify's.
+func ReportCategory(text string, cats []Category) (category string, urgent bool) {
+	category = Classify(text, cats)
+	if cat, ok := Emergency(text); ok {
+		urgent = true
+		if slices.ContainsFunc(cats, func(c Category) bool { return c.Name == cat }) {
+			category = cat
+		}
+	}
+	return category, urgent
+}
+
+// denied reports whether the word at i in s follows 不是 that is not part of 是不是
+// (这是不是骗子 asks; 不是骗子 denies).
+func denied(s []rune, i int) bool {
+	return i >= 2 && s[i-2] == '不' && s[i-1] == '是' && (i < 3 || s[i-3] != '是')
+}
+
+// containsAny reports whether s contains any of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasRunes(s, prefix []rune) bool {
@@ -254,11 +333,16 @@ func (t *text) place(i int) (string, int) {
 		b.WriteString(strconv.Itoa(n) + string(t.at(k)))
 		j, parts = k+1, parts+1
 	}
-	// Room: 301室, 301号, or a bare 301 after a building or unit.
-	if n, k, chinese, ok := t.number(j); ok && !chinese {
+	// Room: 301室, 301号, 301屋, or a bare 301 after a building or unit; in Chinese only
+	// as a room number is said, digit by digit (五零一, 六零二室).
+	if n, k, chinese, ok := t.number(j); ok && (!chinese || n >= 100 && n < 10000 && k-j == len(strconv.Itoa(n))) {
 		switch {
-		case t.at(k) == '室' || parts > 0 && t.at(k) == '号':
-			b.WriteString(strconv.Itoa(n) + string(t.at(k)))
+		case t.at(k) == '室' || t.at(k) == '屋' || parts > 0 && t.at(k) == '号':
+			mark := string(t.at(k))
+			if mark == "屋" {
+				mark = "室"
+			}
+			b.WriteString(strconv.Itoa(n) + mark)
 			j, parts = k+1, parts+1
 		case parts > 0 && k-j >= 3 && k-j <= 4 && !t.unitAfter(k):
 			b.WriteString(strconv.Itoa(n))

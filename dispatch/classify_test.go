@@ -144,7 +144,23 @@ func TestClassifyRules(t *testing.T) {
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("DefaultCategories names mismatch (-want +got):\n%s", diff)
 	}
-	if d := DefaultCategories(); len(d[len(d)-1].Keywords) != 0 {
-		t.Errorf("其他 has keywords %v; want none", d[len(d)-1].Keywords)
+	// Credit, a denial and a combo.
+	cats = []Category{
+		{Name: "甲", Keywords: []string{"漏水", "活动室"}, Credit: map[string]int{"活动室": 0}},
+		{Name: "乙", Keywords: []string{"说了也不听", "活动"}, Credit: map[string]int{"说了也不听": 9}},
+		{Name: "丙", Combos: []Combo{{A: []string{"楼道"}, B: []string{"堆"}, Credit: 3}}},
+		{Name: "兜底"},
+	}
+	for _, c := range []struct{ in, want string }{
+		{"漏水漏水 说了也不听", "乙"}, // 4 against 9
+		{"活动室漏水", "甲"},      // 活动室 weighs nothing and hides 活动
+		{"不是漏水 活动", "乙"},    // 漏水 denied
+		{"这是不是漏水", "甲"},     // a question, not a denial
+		{"楼道里堆了东西", "丙"},
+		{"楼道里", "兜底"},
+	} {
+		if got := Classify(c.in, cats); got != c.want {
+			t.Errorf("Classify(%q) = %q; want %q", c.in, got, c.want)
+		}
 	}
 }

@@ -12,21 +12,17 @@ import (
 )
 
 func (s *Service) fileReport(ctx context.Context, t *turn, c FileReport) ([]Post, error) {
+	cat, urgent := ReportCategory(c.Text, s.c.Categories)
 	r := Report{
 		Text:     c.Text,
-		Category: Classify(c.Text, s.c.Categories),
+		Category: cat,
+		Urgent:   urgent,
 		Place:    ExtractPlace(c.Text),
 		Reporter: Person{ID: t.me.ID, Nick: t.me.Nick},
 		Origin:   t.m.Chat,
 		Status:   ReportAccepted,
 		Created:  t.now,
 		History:  []Event{{At: t.now, Who: whoResident, What: "报事"}},
-	}
-	if cat, ok := Emergency(c.Text); ok {
-		r.Urgent = true
-		if s.hasCategory(cat) {
-			r.Category = cat
-		}
 	}
 	sla := s.c.DispatchSLA
 	if r.Urgent {

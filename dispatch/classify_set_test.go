@@ -216,34 +216,55 @@ func (s *share) log(t *testing.T) {
 		s.name+":", s.n, s.cat, s.n, s.catPct(), s.place, s.n, s.placePct())
 }
 
-// TestReportSet measures categories and places on the tuning share and the held-out
-// shares. The tuning share is three quarters of reportSet and all of fresh_setA.tsv; the
-// keyword table and the place rules were tuned on it only. Every fourth message of
-// reportSet (index 3, 7, 11, …) is held out.
+// TestReportSet measures categories (as a report is filed: ReportCategory) and places on
+// the tuning share and the held-out shares. The tuning share is three quarters of
+// reportSet and all of fresh_setA.tsv; the keyword table and the place rules were tuned on
+// it only. Every fourth message of reportSet (index 3, 7, 11, …) is held out, and so is
+// all of fresh_setB.tsv, written by the same person as fresh_setA.tsv and first read after
+// the tuning was committed (575fd1f); nothing was tuned on it afterwards.
+//
+//	go test -run TestReportSet -v ./dispatch/
 func TestReportSet(t *testing.T) {
 	tune := &share{name: "tuning"}
 	held := &share{name: "held out (reportSet)"}
-	setA := freshFile(t, "fresh_setA.tsv")
+	setB := &share{name: "held out (fresh_setB)"}
+	both := &share{name: "held out (both)"}
+	elderly := 0
 	for i, c := range reportSet {
+		elderly += b2i(c.elderly)
 		if i%4 == 3 {
 			held.add(t, c)
+			both.add(t, c)
 		} else {
 			tune.add(t, c)
 		}
 	}
-	for _, c := range setA {
+	for _, c := range freshFile(t, "fresh_setA.tsv") {
 		tune.add(t, c)
 	}
-	tune.log(t)
-	held.log(t)
-	if len(reportSet) < 120 || held.elderly+tune.elderly < len(reportSet)/2 {
-		t.Errorf("%d messages in reportSet; want at least 120, half of them written as elderly people and voice input write", len(reportSet))
+	for _, c := range freshFile(t, "fresh_setB.tsv") {
+		setB.add(t, c)
+		both.add(t, c)
+	}
+	for _, s := range []*share{tune, held, setB, both} {
+		s.log(t)
+	}
+	if len(reportSet) < 120 || elderly*2 < len(reportSet) {
+		t.Errorf("%d messages in reportSet, %d written as elderly people and voice input write; want at least 120, half of them", len(reportSet), elderly)
 	}
 	if tune.catPct() < 90 || tune.placePct() < 95 {
 		t.Errorf("tuning share below 90%% categories / 95%% places")
 	}
+	// The bar on messages written by someone else is 90% of categories and 95% of
+	// places. fresh_setB meets it for places (100% when it was first measured) but not for
+	// categories: 55 of 70 (78.6%). Its categories and the old held-out share's (83.9%)
+	// are guarded against getting worse, a message or two below what was measured, not
+	// claimed; raising them needs new messages to tune on, not fresh_setB.
 	if held.catPct() < 80 || held.placePct() < 95 {
-		t.Errorf("held-out share below 80%% categories / 95%% places")
+		t.Errorf("held-out share of reportSet below 80%% categories / 95%% places")
+	}
+	if setB.catPct() < 75 || setB.placePct() < 95 {
+		t.Errorf("fresh_setB below 75%% categories / 95%% places")
 	}
 }
 

@@ -276,6 +276,8 @@ const (
 // Broadcasts to the residents' groups (广播 居民) and the follow-through verbs in 帮助 (w13b).
 const (
 	replyNoResidentsGroup = "没有配置居民群，不能广播到居民；可以广播到：全部、队伍名"
+	// A report filed when its SLA clock does not run (sla.working_days): the time it runs to.
+	replyReportFiledBy = "已受理 R%d（%s，%s），按工作时间，我们会在%s前响应。发送「进度 R%d」可随时查看进度"
 )
 
 // The weekly digest (每周通报, digest.go) and the alerts to the coordinators (alerts.go).

@@ -66,6 +66,10 @@ func (s *Service) fileReport(ctx context.Context, t *turn, c FileReport) ([]Post
 		repeat = fmt.Sprintf(replyRepeatNote, r.RepeatOf)
 	}
 	text := fmt.Sprintf(replyReportFiled, r.ID, r.Category, place, formatSpan(sla), r.ID)
+	if !r.Due.Equal(t.now.Add(sla)) {
+		// Filed outside working time (a holiday, a night): "within 2 hours" would be untrue.
+		text = fmt.Sprintf(replyReportFiledBy, r.ID, r.Category, place, FormatWhen(r.Due, t.now, s.c.Loc), r.ID)
+	}
 	if r.Urgent {
 		text = fmt.Sprintf(replyUrgentFiled, r.ID, r.Category, place, formatSpan(sla), r.ID)
 		if len(s.c.Emergency) > 0 {
@@ -255,11 +259,12 @@ func (s *Service) partyNames() string {
 
 var spanRE = regexp.MustCompile(`^(\d{1,3})\s*(天|日|小时|个小时|h)$`)
 
-// parseDeadline reads 派单's deadline: "3天", "48小时", or a date phrase.
-func (s *Service) parseDeadline(text string, now time.Time) (time.Time, error) {
+// parseDeadline reads 派单's deadline: "3天", "48小时", or a date phrase. A span counts
+// working time, except for an urgent report, which runs on the clock.
+func (s *Service) parseDeadline(text string, now time.Time, urgent bool) (time.Time, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return s.deadline(now, s.c.ResolveSLA, false), nil
+		return s.deadline(now, s.c.ResolveSLA, urgent), nil
 	}
 	if m := spanRE.FindStringSubmatch(text); m != nil {
 		n, _ := strconv.Atoi(m[1])
@@ -270,7 +275,7 @@ func (s *Service) parseDeadline(text string, now time.Time) (time.Time, error) {
 		if n <= 0 || time.Duration(n)*unit > 90*24*time.Hour {
 			return time.Time{}, refuse(replyDeadlineRange)
 		}
-		return s.deadline(now, time.Duration(n)*unit, false), nil
+		return s.deadline(now, time.Duration(n)*unit, urgent), nil
 	}
 	if when, ok := s.parseWhen(text, now); ok {
 		if !when.After(now) {
@@ -294,7 +299,7 @@ func (s *Service) dispatchReport(ctx context.Context, t *turn, c Dispatch) ([]Po
 	if err != nil {
 		return nil, err
 	}
-	due, err := s.parseDeadline(deadline, t.now)
+	due, err := s.parseDeadline(deadline, t.now, r.Urgent)
 	if err != nil {
 		return nil, err
 	}

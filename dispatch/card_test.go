@@ -67,8 +67,9 @@ func TestPublishCardAndTap(t *testing.T) {
 	if len(typed) != 1 || typed[0].Card != nil {
 		t.Errorf("typed 接 answered %+v; want text only", typed)
 	}
+	// The coordinators hear of it too (a 退 within 24 h of the start that leaves #1 short).
 	rel := handle("e2", "雷胜", "退 1", true)
-	if len(rel) != 1 || rel[0].Card == nil || rel[0].Card.Fields[2].Value != "还差 1 人（共 2 人）" {
+	if len(rel) != 2 || rel[1].Card != nil || rel[0].Card == nil || rel[0].Card.Fields[2].Value != "还差 1 人（共 2 人）" {
 		t.Errorf("tap 退 answered %+v; want the card restated with 1 place left", rel)
 	}
 }

@@ -182,22 +182,23 @@ func (s *Service) rostersIn(group string) []Roster {
 	return out
 }
 
-// dutyLines are today's duties of the rosters in a group, with the people on duty.
-func (s *Service) dutyLines(ctx context.Context, rosters []Roster, day time.Time) ([]string, []string, error) {
-	var lines, people []string
+// dutyLines are today's duties of the rosters in a group, with the people on duty, and
+// the rosters nobody could be put on.
+func (s *Service) dutyLines(ctx context.Context, rosters []Roster, day time.Time) (lines, people []string, empty []Roster, err error) {
 	for _, r := range rosters {
 		names, err := s.st.AssignDuty(ctx, r, day.Format(time.DateOnly), day)
 		if err != nil {
-			return nil, nil, fmt.Errorf("assign duty %s: %w", r.Name, err)
+			return nil, nil, nil, fmt.Errorf("assign duty %s: %w", r.Name, err)
 		}
 		if len(names) == 0 {
 			lines = append(lines, fmt.Sprintf("%s：今天无人可排（都请假了），请协调员安排", r.Name))
+			empty = append(empty, r)
 			continue
 		}
 		lines = append(lines, fmt.Sprintf("%s：%s", r.Name, strings.Join(names, "、")))
 		people = append(people, names...)
 	}
-	return lines, people, nil
+	return lines, people, empty, nil
 }
 
 func (s *Service) duty(ctx context.Context, t *turn) ([]Post, error) {
@@ -206,7 +207,7 @@ func (s *Service) duty(ctx context.Context, t *turn) ([]Post, error) {
 		return []Post{t.reply(replyNoRoster)}, nil
 	}
 	day := s.dayStart(t.now)
-	lines, people, err := s.dutyLines(ctx, rosters, day)
+	lines, people, _, err := s.dutyLines(ctx, rosters, day)
 	if err != nil {
 		return nil, err
 	}
@@ -245,8 +246,16 @@ func (s *Service) leave(ctx context.Context, t *turn, c Leave) ([]Post, error) {
 	dayText := s.dayText(day, t.now)
 	posts := []Post{t.reply(fmt.Sprintf(replyLeaveTaken, dayText))}
 	for _, r := range mine {
-		if who, ok := repl[r.Name]; ok && who != "" {
+		who, ok := repl[r.Name]
+		switch {
+		case ok && who != "":
 			posts = append(posts, Post{Chat: Chat{Group: r.Group}, Text: fmt.Sprintf(replyDutySwap, dayText, r.Name, name), Mentions: []string{who}})
+		case ok:
+			alert, err := s.leaveAlert(ctx, r, name, day, t.now)
+			if err != nil {
+				return nil, err
+			}
+			posts = append(posts, alert...)
 		}
 	}
 	return posts, nil

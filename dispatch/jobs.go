@@ -220,7 +220,7 @@ func (s *Service) runJob(ctx context.Context, d dueSlot) ([]Post, error) {
 func (s *Service) dailyPosts(ctx context.Context, now time.Time) ([]Post, error) {
 	day := s.dayStart(now)
 	end := day.AddDate(0, 0, 1)
-	var posts []Post
+	var posts, alerts []Post
 	for _, g := range s.c.GroupsOfKind(KindVolunteers) {
 		tasks, err := s.st.OpenTasks(ctx, g.Team, day, listLimit)
 		if err != nil {
@@ -247,9 +247,16 @@ func (s *Service) dailyPosts(ctx context.Context, now time.Time) ([]Post, error)
 			}
 			lines = append(lines, line)
 		}
-		duties, people, err := s.dutyLines(ctx, s.rostersIn(g.Name), day)
+		duties, people, empty, err := s.dutyLines(ctx, s.rostersIn(g.Name), day)
 		if err != nil {
 			return nil, err
+		}
+		for _, r := range empty {
+			alert, err := s.emptyDutyAlert(ctx, r, day, now)
+			if err != nil {
+				return nil, err
+			}
+			alerts = append(alerts, alert...)
 		}
 		if len(lines) == 0 && len(duties) == 0 {
 			continue
@@ -263,7 +270,7 @@ func (s *Service) dailyPosts(ctx context.Context, now time.Time) ([]Post, error)
 		}
 		posts = append(posts, mention(Post{Chat: Chat{Group: g.Name}, Text: text}, people...))
 	}
-	return posts, nil
+	return append(posts, alerts...), nil
 }
 
 // dayText is a day as people say it: "今天 11月28日 周六".
@@ -277,11 +284,18 @@ func (s *Service) dayText(day, now time.Time) string {
 
 // reminderPosts: holders of tasks starting ReminderBefore after (from, now] are
 // @-mentioned; tasks still short of people a day after (from, now] get a call for
-// volunteers. Each is sent once per task, whatever the slots.
+// volunteers; tasks starting within ReminderBefore still short are told to the
+// coordinators. Each is sent once per task, whatever the slots.
 func (s *Service) reminderPosts(ctx context.Context, from, now time.Time) ([]Post, error) {
+	// The tasks whose reminder falls in the window, and those starting sooner (published
+	// late, or short of people: see shortAlert).
+	since := from.Add(s.c.ReminderBefore)
+	if now.Before(since) {
+		since = now
+	}
 	var posts []Post
 	for _, team := range s.c.Teams() {
-		tasks, err := s.st.OpenTasks(ctx, team, from.Add(s.c.ReminderBefore), 200)
+		tasks, err := s.st.OpenTasks(ctx, team, since, 200)
 		if err != nil {
 			return nil, fmt.Errorf("reminders %s: %w", team, err)
 		}
@@ -307,6 +321,11 @@ func (s *Service) reminderPosts(ctx context.Context, from, now time.Time) ([]Pos
 					posts = append(posts, Post{Chat: Chat{Group: t.Group}, Text: text + "，请准时参加", Mentions: nicks})
 				}
 			}
+			alert, err := s.shortAlert(ctx, t, from, now)
+			if err != nil {
+				return nil, err
+			}
+			posts = append(posts, alert...)
 			callAt := t.Start.Add(-24 * time.Hour)
 			if callAt.After(from) && !callAt.After(now) && t.Left() > 0 {
 				first, err := s.st.Once(ctx, fmt.Sprintf("call:%d", t.ID))

@@ -299,4 +299,15 @@ const (
 	digestRepeatHead  = "重复诉求 %d 件："
 	digestRepeatCase  = "R%d（同 R%d）"
 	digestMore        = " 等，另有 %d 件"
+
+	alertReleased       = "【提醒协调员】%s 退出了 #%d %s%s，还差 %d 人"
+	alertShort          = "【提醒协调员】#%d %s快开始了，还差 %d 人（%s），请安排：指派 %d @昵称"
+	alertNobody         = "还没有人认领"
+	alertHolders        = "已认领：%s"
+	alertLeaveUncovered = "【提醒协调员】%s %s：%s 请假，没有人可以顶班，请在「%s」安排"
+	alertNoDuty         = "【提醒协调员】%s %s：值班的人都请假了，无人可排，请在「%s」安排"
+	alertLinkedClosed   = "【提醒协调员】R%d %s，关联任务 #%d 已关闭，已通知认领的 %s"
+	alertLinkedClaimant = "诉求R%d %s，你认领的任务 #%d 已关闭，不用再处理了，谢谢"
+	alertRedispatched   = "已改派给 %s"
+	alertResolved       = "已办结"
 )

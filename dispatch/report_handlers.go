@@ -331,9 +331,11 @@ func (s *Service) dispatchReport(ctx context.Context, t *turn, c Dispatch) ([]Po
 		if keep {
 			return posts, nil
 		}
-		if err := s.closeReportTask(ctx, t, prevTask); err != nil {
+		closed, err := s.closeReportTask(ctx, t, prevTask)
+		if err != nil {
 			return nil, err
 		}
+		posts = append(posts, s.linkedClosedAlert(r, closed, fmt.Sprintf(alertRedispatched, party.Name), t.me.ID)...)
 	}
 	if party.Team == "" {
 		return posts, nil
@@ -357,13 +359,17 @@ func (s *Service) dispatchReport(ctx context.Context, t *turn, c Dispatch) ([]Po
 }
 
 // closeReportTask takes a case's team task out of the listings once the case is resolved
-// or has moved to another party.
-func (s *Service) closeReportTask(ctx context.Context, t *turn, id int64) error {
-	_, err := s.st.CloseTask(ctx, fmt.Sprintf("%s:close:%d", t.op, id), id, t.now)
-	if err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("close task %d: %w", id, err)
+// or has moved to another party. It returns the task as closed, with those who claimed
+// it; a zero Task when it was closed already (or is gone).
+func (s *Service) closeReportTask(ctx context.Context, t *turn, id int64) (Task, error) {
+	task, err := s.st.CloseTask(ctx, fmt.Sprintf("%s:close:%d", t.op, id), id, t.now)
+	if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) {
+		return Task{}, nil
 	}
-	return nil
+	if err != nil {
+		return Task{}, fmt.Errorf("close task %d: %w", id, err)
+	}
+	return task, nil
 }
 
 // mayResolve: a coordinator, or a member of the responsible volunteer team.
@@ -406,8 +412,9 @@ func (s *Service) resolveReport(ctx context.Context, t *turn, c Resolve) ([]Post
 	if err != nil {
 		return nil, err
 	}
+	var closed Task
 	if r.Task != 0 {
-		if err := s.closeReportTask(ctx, t, r.Task); err != nil {
+		if closed, err = s.closeReportTask(ctx, t, r.Task); err != nil {
 			return nil, err
 		}
 	}
@@ -415,10 +422,10 @@ func (s *Service) resolveReport(ctx context.Context, t *turn, c Resolve) ([]Post
 	if c.Note != "" {
 		note = "：" + c.Note
 	}
-	return []Post{
+	return append([]Post{
 		t.reply(fmt.Sprintf(replyResolved, r.ID)),
 		tellReporter(r, fmt.Sprintf(replyPleaseRate, r.ID, note, r.ID, r.ID, r.ID)),
-	}, nil
+	}, s.linkedClosedAlert(r, closed, alertResolved, t.me.ID)...), nil
 }
 
 func (s *Service) rateReport(ctx context.Context, t *turn, c Rate) ([]Post, error) {

@@ -354,7 +354,7 @@ func (s *Service) release(ctx context.Context, t *turn, c Release) ([]Post, erro
 			Mentions: []string{res.Promoted.Nick},
 		})
 	}
-	return posts, nil
+	return append(posts, s.releaseAlert(res.Task, t.me.Nick, reason, t.now)...), nil
 }
 
 func (s *Service) complete(ctx context.Context, t *turn, c Complete) ([]Post, error) {

@@ -70,6 +70,7 @@ type Config struct {
 		WorkingHours string   `yaml:"working_hours"`
 		AutoClose    Duration `yaml:"auto_close"`
 		RateReminder Duration `yaml:"rate_reminder"`
+		DigestMin    int      `yaml:"digest_min"`
 	} `yaml:"sla"`
 	Emergency      []string          `yaml:"emergency"`
 	ReminderBefore Duration          `yaml:"reminder_before"`
@@ -283,6 +284,7 @@ var configRules = []rule{
 	notNegative("sla.urgent", func(c *Config) Duration { return c.SLA.Urgent }),              // 0: the default, 30m
 	notNegative("sla.rate_reminder", func(c *Config) Duration { return c.SLA.RateReminder }), // 0: the default, 24h
 	notNegative("sla.auto_close", func(c *Config) Duration { return c.SLA.AutoClose }),       // 0: the default, 7 days
+	atLeast("sla.digest_min", 0, func(c *Config) int { return c.SLA.DigestMin }),             // 0: the default, 3
 	checkFollowThrough,
 	notNegative("reminder_before", func(c *Config) Duration { return c.ReminderBefore }),
 	notNegative("catch_up", func(c *Config) Duration { return c.CatchUp }),
@@ -516,6 +518,7 @@ func (c *Config) community() (dispatch.Community, error) {
 		MediaRetention: time.Duration(c.Media.Retention),
 		Emergency:      c.Emergency, UrgentSLA: time.Duration(c.SLA.Urgent),
 		AutoClose: time.Duration(c.SLA.AutoClose), RateReminder: time.Duration(c.SLA.RateReminder),
+		DigestMin: c.SLA.DigestMin,
 	}
 	if c.SLA.WorkingDays {
 		start, end, err := c.workingHours()

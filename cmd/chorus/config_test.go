@@ -38,6 +38,7 @@ func TestConfigRefusals(t *testing.T) {
 		{"negative gap", edit("min_gap: 1s", "min_gap: -1s"), "wechat.min_gap: -1s is negative"},
 		{"negative jitter", edit("jitter: 500ms", "jitter: -500ms"), "wechat.jitter: -500ms is negative"},
 		{"negative sla", edit("dispatch: 2h ", "dispatch: -2h "), "sla.dispatch: -2h0m0s is negative"},
+		{"negative digest_min", edit("digest_min: 3 ", "digest_min: -1 "), "sla.digest_min: -1 is too small: at least 0"},
 		{"not a duration", edit("resolve: 72h", "resolve: three days"), `sla.resolve: "three days" is not a duration like 90m or 2h`},
 		{"wrong type", edit("per_minute: 20      # and", "per_minute: many      # and"), `wechat.per_minute: "many" should be a whole number`},
 		{"nested typo", edit("  per_minute: 20      # and", "  per_minte: 20      # and"), "wechat.per_minte: unknown setting"},

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/changzheng/chorus/dispatch"
 )
 
 // alertsIn lists the alerts (【提醒协调员】) among lines, with where they went.
@@ -46,11 +48,25 @@ func TestReleaseAlert(t *testing.T) {
 	if got := alertsIn(w.say(orange, "雷胜", "退 3")); len(got) != 0 {
 		t.Errorf("退 with someone waiting: %q; want no alert (马丽 takes the place)", got)
 	}
-	// Said in a private chat, the alert still goes to the coordinators' group only.
-	got = alertsIn(w.say("", "马丽", "退 1"))
+	// Said in a private chat, the alert still goes to the coordinators' group only. The
+	// same message handled again (after a crash) gives the same posts, which the outbox
+	// queues once for the message's op: the alert is not told twice.
+	m := dispatch.Message{ID: "private-1", Transport: "console", From: dispatch.Sender{Nick: "马丽"},
+		Chat: dispatch.Chat{User: "马丽", Transport: "console"}, Text: "退 1"}
+	var runs [][]string
+	for range 2 {
+		posts, err := w.svc.Handle(t.Context(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, lines(posts))
+	}
 	want = []string{"[长征社区工作群] 【提醒协调员】马丽 退出了 #1 巡逻（明天 11月28日 周六 09:00），还差 2 人"}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, alertsIn(runs[0])); diff != "" {
 		t.Errorf("退 1 in private (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(runs[0], runs[1]); diff != "" {
+		t.Errorf("退 1 handled again (-first +again):\n%s", diff)
 	}
 }
 

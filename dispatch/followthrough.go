@@ -196,15 +196,23 @@ func (s *Service) chase(ctx context.Context, t *turn, c Chase) ([]Post, error) {
 		by = "居民"
 	}
 	waited := formatSpan(t.now.Sub(r.Created))
+	note := ""
+	if c.Note != "" {
+		note = fmt.Sprintf(replyChaseNote, MaskPersonal(c.Note)) // the reporter's words, as the report's text
+	}
 	if r.Status == ReportAccepted {
-		text := fmt.Sprintf(replyChaseNoticeAccepted, r.ID, r.Category, placeOr(r.Place), MaskPersonal(r.Text), by, waited, r.ID)
+		text := fmt.Sprintf(replyChaseNoticeAccepted, r.ID, r.Category, placeOr(r.Place), MaskPersonal(r.Text), by, note, waited, r.ID)
 		return append([]Post{t.reply(fmt.Sprintf(replyChased, r.ID, "协调员"))}, s.toCoordinators(text)...), nil
 	}
 	due := ""
-	if !r.Due.IsZero() {
-		due = "，期限 " + FormatWhen(r.Due, t.now, s.c.Loc)
+	switch {
+	case r.Due.IsZero():
+	case !r.Due.After(t.now): // as OverdueAt and the escalation count it
+		due = fmt.Sprintf(replyChaseOverdue, FormatWhen(r.Due, t.now, s.c.Loc))
+	default:
+		due = fmt.Sprintf(replyChaseDue, FormatWhen(r.Due, t.now, s.c.Loc))
 	}
-	text := fmt.Sprintf(replyChaseNotice, r.ID, r.Category, placeOr(r.Place), MaskPersonal(r.Text), by, waited, due)
+	text := fmt.Sprintf(replyChaseNotice, r.ID, r.Category, placeOr(r.Place), MaskPersonal(r.Text), by, note, waited, due)
 	posts := []Post{t.reply(fmt.Sprintf(replyChased, r.ID, r.Party))}
 	if groups := s.c.TeamGroups(r.Party); len(groups) > 0 {
 		return append(posts, Post{Chat: Chat{Group: groups[0].Name}, Text: text}), nil

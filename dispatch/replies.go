@@ -148,8 +148,8 @@ const (
 	replyChasedToday         = "R%d 今天已经催办过了，每个工作日催办一次"
 	replyChaseOffHours       = "现在不是工作时间，R%d 可以在 %s 后催办；紧急情况请直接拨打电话"
 	replyChased              = "已催办 R%d，已转告 %s"
-	replyChaseNotice         = "【催办】R%d %s %s：%s\n%s催办，已等%s%s，请尽快办理"
-	replyChaseNoticeAccepted = "【催办】R%d %s %s：%s\n%s催办，已等%s，还没有派单：派单 R%d 责任方"
+	replyChaseNotice         = "【催办】R%d %s %s：%s\n%s催办%s，已等%s%s，请尽快办理"
+	replyChaseNoticeAccepted = "【催办】R%d %s %s：%s\n%s催办%s，已等%s，还没有派单：派单 R%d 责任方"
 	replyFollowOwn           = "R%d 是你反映的，办理进展会直接通知你"
 	replyFollowClosed        = "R%d 已关闭；如果问题还在，请重新报事"
 	replyFollowing           = "你已经关注了 R%d"
@@ -277,6 +277,10 @@ const (
 const (
 	replyNoResidentsGroup = "没有配置居民群，不能广播到居民；可以广播到：全部、队伍名"
 	// A report filed when its SLA clock does not run (sla.working_days): the time it runs to.
+	// 催办's note, and a deadline already passed, in the notice to the party.
+	replyChaseNote     = "（%s）"
+	replyChaseDue      = "，期限 %s"
+	replyChaseOverdue  = "，已超过期限（%s）"
 	replyReportFiledBy = "已受理 R%d（%s，%s），按工作时间，我们会在%s前响应。发送「进度 R%d」可随时查看进度"
 )
 

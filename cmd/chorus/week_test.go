@@ -54,3 +54,31 @@ func TestDemoWeek(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoFollowThrough: chorus demo's second act is a week of follow-through: an urgent
+// report with the numbers first and 【紧急】 at once, 同问 instead of a duplicate, 改类, 催办
+// once a working day, 广播 居民, the Friday digest, and 默认满意 after 7 days, which the
+// follower hears of and the history shows.
+func TestDemoFollowThrough(t *testing.T) {
+	env, cfg, out, errOut := testEnv(t, "")
+	if code := Main(context.Background(), []string{"demo", "--config", cfg}, env); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	_, act, ok := strings.Cut(out.String(), "\n-- 第二幕")
+	if !ok {
+		t.Fatalf("no second act in the demo:\n%s", out)
+	}
+	for _, marker := range []string{
+		"@刘凤华 【紧急】如有危险请立即拨打：火警 119", "[长征社区工作群] 【紧急】R4 ",
+		"@居民小张 可能与 R3 相同", "@居民小张 已关注 R3",
+		"已将 R5 的类别由 环境卫生 改为 治安消防",
+		"[长征社区工作群] 【催办】R1 ", "R1 今天已经催办过了",
+		"[长征社区联户长群] 【广播】",
+		"[长征社区工作群] 【每周通报】12月4日—12月10日",
+		"@王秀兰 你关注的 R4（8号楼3单元 治安消防）已办结关闭", "系统 7天未评价，默认满意",
+	} {
+		if !strings.Contains(act, marker) {
+			t.Errorf("the demo's second act lacks %s", marker)
+		}
+	}
+}

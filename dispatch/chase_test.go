@@ -17,7 +17,7 @@ func TestChaseNoteAndOverdue(t *testing.T) {
 	if len(got) != 2 || got[1].Chat.Group != schedOrange {
 		t.Fatalf("催办: got %q; want the reply and a notice in %s", texts(got), schedOrange)
 	}
-	for _, s := range []string{"居民催办（灯还是不亮,有事打我电话138****5678）", "已超过期限（今天 12月8日 周二 10:00）"} {
+	for _, s := range []string{"居民催办（灯还是不亮，有事打我电话138****5678）", "已超过期限（今天 12月8日 周二 10:00）"} {
 		if !strings.Contains(got[1].Text, s) {
 			t.Errorf("notice %q lacks %q", got[1].Text, s)
 		}

@@ -310,6 +310,11 @@ func withRawNote(cmd Command, raw string) Command {
 	case CancelTask:
 		c.Reason = tail
 		return c
+	case Chase:
+		if c.Note != "" {
+			c.Note = tail // "催办 R1 怎么还没人来，灯还是不亮" reaches the party as typed
+		}
+		return c
 	case Complete:
 		if c.Note != "" && tail != "" {
 			if _, phrase, ok := ParseHoursAny(tail); ok {

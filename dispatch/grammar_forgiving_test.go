@@ -152,6 +152,7 @@ func TestParseWordsAfterID(t *testing.T) {
 		"退二号 家里有事":   dispatch.Release{Task: 2, Reason: "家里有事"},
 		"完成三号":       dispatch.Complete{Task: 3},
 		"取消任务 四号，大风": dispatch.CancelTask{Task: 4, Reason: "大风"},
+		"催办 R1 怎么还没人来，灯还是不亮！": dispatch.Chase{Report: 1, Note: "怎么还没人来，灯还是不亮！"},
 	} {
 		got, ok, err := dispatch.Parse(in, "")
 		if !ok || err != nil || !cmp.Equal(got, want) {

@@ -1,9 +1,11 @@
 package dispatch
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -42,8 +44,18 @@ type Combo struct {
 // parked cars (堵住消防通道) is 治安消防: the fire hazard outweighs the parking, and it goes
 // to the team that handles fire hazards.
 //
-// Each call returns a fresh slice, so a caller may change it.
+// Each call returns a fresh copy, so a caller may change it.
 func DefaultCategories() []Category {
+	base := defaultCategories()
+	cats := make([]Category, len(base))
+	for i, c := range base {
+		cats[i] = Category{Name: c.Name, Keywords: slices.Clone(c.Keywords), Credit: maps.Clone(c.Credit), Combos: slices.Clone(c.Combos)}
+	}
+	return cats
+}
+
+// defaultCategories builds DefaultCategories' table once.
+var defaultCategories = sync.OnceValue(func() []Category {
 	cats := []Category{
 		{Name: "设施维修", Keywords: []string{
 			"楼道灯", "声控灯", "路灯", "灯坏", "灯不亮", "不亮", "灯泡", "照明",
@@ -107,61 +119,80 @@ func DefaultCategories() []Category {
 		cats[i].Credit = credit[cats[i].Name]
 	}
 	cats[2].Combos = []Combo{{A: []string{"楼道", "楼梯"}, B: []string{"堆", "摆满", "放了好多", "占满"}, Credit: 4}}
+	addLexicon(cats)
 	return cats
-}
+})
 
 // Classify returns the name of the category text fits best. It reads text (normalized,
 // see Normalize) left to right and at each place takes the longest keyword of any
 // category found there, credits that category with the keyword's credit (its length in
 // characters unless Category.Credit says otherwise) and goes on after it; so 漏水到楼下
 // counts once, for its own category, and not also as 漏水. A keyword right after 不是 (but
-// not 是不是) is denied and earns nothing: 不是漏水. The category with the most credit wins,
+// not 是不是) is denied and earns nothing: 不是漏水. A keyword of digits (110, 120) does not
+// match inside a longer number (1201室). The category with the most credit wins,
 // the earlier one on a tie. When no keyword matches it returns the last category's name
 // (其他 in DefaultCategories); with no categories it returns "".
 func Classify(text string, cats []Category) string {
 	if len(cats) == 0 {
 		return ""
 	}
-	s := []rune(strings.ToLower(Normalize(text)))
+	s := strings.ToLower(Normalize(text))
+	// The keywords by their first rune: a message is short, the table long.
 	type keyword struct {
-		r      []rune
-		credit int
+		s              string
+		cat, n, credit int
 	}
-	kws := make([][]keyword, len(cats))
+	inText := map[rune]bool{}
+	for _, r := range s {
+		inText[r] = true
+	}
+	index := map[rune][]keyword{}
 	for c, cat := range cats {
 		for _, k := range cat.Keywords {
-			credit, ok := cat.Credit[k]
-			if k = strings.ToLower(Normalize(k)); k == "" {
+			// Most of the table cannot match: a keyword starting with an ideograph the
+			// text lacks is skipped before it is read further (normalizing keeps that
+			// ideograph first).
+			if r, _ := utf8.DecodeRuneInString(k); r >= 0x4E00 && r <= 0x9FFF && !inText[r] {
 				continue
 			}
-			if !ok {
-				credit = utf8.RuneCountInString(k)
+			credit, ok := cat.Credit[k]
+			if !plain(k) {
+				k = strings.ToLower(Normalize(k))
 			}
-			kws[c] = append(kws[c], keyword{[]rune(k), credit})
+			if k == "" {
+				continue
+			}
+			n := utf8.RuneCountInString(k)
+			if !ok {
+				credit = n
+			}
+			r, _ := utf8.DecodeRuneInString(k)
+			index[r] = append(index[r], keyword{k, c, n, credit})
 		}
 	}
 	score := make([]int, len(cats))
 	for i := 0; i < len(s); {
-		best, bestLen, bestCredit := -1, 0, 0
-		for c := range kws {
-			for _, k := range kws[c] {
-				if len(k.r) > bestLen && hasRunes(s[i:], k.r) {
-					best, bestLen, bestCredit = c, len(k.r), k.credit
-				}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		best := keyword{cat: -1}
+		for _, k := range index[r] {
+			// The longest keyword wins, the earlier category's on a tie; a keyword of
+			// digits (110, 120) is not part of a longer number (1102室).
+			if k.n > best.n && strings.HasPrefix(s[i:], k.s) && (!isDigits(k.s) || !digitAround(s, i, i+len(k.s))) {
+				best = k
 			}
 		}
-		if best < 0 {
-			i++
+		if best.cat < 0 {
+			i += size
 			continue
 		}
-		if !denied(s, i) {
-			score[best] += bestCredit
+		if !denied(s[:i]) {
+			score[best.cat] += best.credit
 		}
-		i += bestLen
+		i += len(best.s)
 	}
 	for c, cat := range cats {
 		for _, k := range cat.Combos {
-			if containsAny(string(s), k.A) && containsAny(string(s), k.B) {
+			if containsAny(s, k.A) && containsAny(s, k.B) {
 				score[c] += k.Credit
 			}
 		}
@@ -173,6 +204,38 @@ func Classify(text string, cats []Category) string {
 		}
 	}
 	return cats[win].Name
+}
+
+// plain reports whether k is already as Classify reads text (lower case, normalized), so
+// that the long table is not normalized again at every call.
+func plain(k string) bool {
+	for _, r := range k {
+		switch {
+		case r >= 0x4E00 && r <= 0x9FFF: // CJK ideographs: the table's words
+		case r < 0x80:
+			if r >= 'A' && r <= 'Z' || r <= ' ' || r == 0x7F {
+				return false
+			}
+		case r >= 0xFF01 && r <= 0xFF5E || unicode.IsSpace(r) || invisible(r) || unicode.IsUpper(r):
+			return false
+		}
+	}
+	return true
+}
+
+// isDigits reports whether s is made of ASCII digits only.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// digitAround reports whether an ASCII digit is right before s[i:j] or right after it.
+func digitAround(s string, i, j int) bool {
+	return i > 0 && s[i-1] >= '0' && s[i-1] <= '9' || j < len(s) && s[j] >= '0' && s[j] <= '9'
 }
 
 // ReportCategory is the category a report with this text is filed under, and whether it
@@ -188,10 +251,10 @@ func ReportCategory(text string, cats []Category) (category string, urgent bool)
 	return category, urgent
 }
 
-// denied reports whether the word at i in s follows 不是 that is not part of 是不是
+// denied reports whether a word after before follows 不是 that is not part of 是不是
 // (这是不是骗子 asks; 不是骗子 denies).
-func denied(s []rune, i int) bool {
-	return i >= 2 && s[i-2] == '不' && s[i-1] == '是' && (i < 3 || s[i-3] != '是')
+func denied(before string) bool {
+	return strings.HasSuffix(before, "不是") && !strings.HasSuffix(before, "是不是")
 }
 
 // containsAny reports whether s contains any of words.
@@ -202,18 +265,6 @@ func containsAny(s string, words []string) bool {
 		}
 	}
 	return false
-}
-
-func hasRunes(s, prefix []rune) bool {
-	if len(prefix) > len(s) {
-		return false
-	}
-	for i, r := range prefix {
-		if s[i] != r {
-			return false
-		}
-	}
-	return true
 }
 
 // namedPlaces are the estate's places without a number, longest first where one contains
@@ -413,13 +464,33 @@ func emergencyCues() []emergencyCue {
 	}
 }
 
+// notEmergency removes the words that name an emergency without reporting one.
+var notEmergency = func() *strings.Replacer {
+	var pairs []string
+	for _, w := range hypothetical {
+		pairs = append(pairs, w, "")
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
+// hypothetical are the words that name an emergency without reporting one: a stove that
+// will not light, a fire, fall or loss feared or nearly happened.
+var hypothetical = []string{
+	"打不着火", "点不着火", "打着火", "点着火", "不着火",
+	"万一着火", "怕着火", "容易着火", "一旦着火", "会着火", "防止着火", "万一起火", "怕起火", "容易起火", "一旦起火", "防止起火", "引起火灾", "引发火灾", "火灾隐患",
+	"容易摔倒", "怕摔倒", "差点摔倒", "险些摔倒", "万一摔倒", "会摔倒", "防止摔倒", "别摔倒", "容易跌倒", "怕跌倒", "差点跌倒", "万一跌倒", "会跌倒",
+	"容易走失", "怕走失", "怕走丢", "容易走丢", "万一走丢", "防走失", "防止走失",
+}
+
 // Emergency reports whether text reads as an emergency (a gas smell, fire or smoke,
 // someone trapped in a lift, a missing person, a fall, water pouring through a ceiling, an
 // elderly person not answering the door) and the category it then belongs to. Negated
 // cues (没有燃气味) are not told apart: a false alarm costs a call, a missed one a life.
 func Emergency(text string) (category string, ok bool) {
-	// A stove that will not light (燃气灶打不着火) speaks of fire but is no emergency.
-	t := strings.NewReplacer("打不着火", "", "点不着火", "", "打着火", "", "点着火", "", "不着火", "").Replace(Normalize(text))
+	// A stove that will not light (燃气灶打不着火) speaks of fire but is no emergency, nor is
+	// a fire or a fall feared (万一着火, 老人容易摔倒, 差点摔倒): a hazard to remove, not an
+	// emergency to run to.
+	t := notEmergency.Replace(Normalize(text))
 	has := func(words []string) bool {
 		for _, w := range words {
 			if strings.Contains(t, w) {

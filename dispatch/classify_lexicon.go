@@ -33,6 +33,11 @@ type lexField struct {
 //   - Scams are 治安消防 whatever pretext they use (社保, 医保, 补贴, 普查, 燃气公司).
 var lexicon = map[string][]lexField{
 	"设施维修": {
+		// Doors that roll, lift or slide; gaps in walls.
+		{0, "卷帘门 升不上去 升不起来 降不下来 拉不开 推不动 豁口 缺口"},
+		// Rain coming in, ground heaving, a ceiling that only says where.
+		{0, "一下雨 下雨就漏 下雨天漏 往下渗水 顶上漏 阳台顶 鼓起来 拱起来 隆起 水泥地 地面鼓 地面塌 短路"},
+		{1, "下雨 顶上 天花板"},
 		// Heating: the radiators, the pipes, the station, and how cold it is.
 		{0, "暖气管 暖气管子 暖气管道 暖气阀 暖气阀门 暖气漏 暖气漏水 暖气跑水 暖气不热 暖气不烫 暖气凉 暖气冰凉 暖气片不热 暖气片 暖片 散热器 供热 热力公司 热力 锅炉 地暖管 分水器 放气 放不出气 排气阀 跑风 半截热 上热下凉 不烫 不烫手 冰凉 冰冰凉 凉冰冰 凉的 凉飕飕 不暖和 暖和不了 室温 温度低 温度不够 不达标 供暖不好 暖气不行 暖气坏"},
 		{1, "冻手 冻脚 冻得 冷得 冻死 十几度 十来度 贼冷 太冷"},
@@ -63,6 +68,12 @@ var lexicon = map[string][]lexField{
 		{-1, "卫生间 厕所 洗手间 锅炉房 水泵房 泵房 配电房 配电室 自行车棚 电动车棚"},
 	},
 	"环境卫生": {
+		// Grease, hair, vendors' mess, what flies about.
+		{0, "油污 油渍 全是油 地上全是 头发 碎头发 毛发 到处飞 满天飞 飘得到处都是 早点摊 摊位 占道经营 摆摊"},
+		// Building waste, paint and graffiti, dead trees, dumping.
+		{0, "废料 建筑废料 装修废料 建渣 喷了 喷漆 写满 乱写 树死 树死了 树木 补种 树苗 灰厚 蜘蛛网 发绿 长毛 狗粑粑 粑粑"},
+		{1, "树 扔在 倒在 一地"},
+		{3, "泔水"},
 		// Rubbish of every kind and its collection.
 		{0, "垃圾堆 垃圾点 垃圾房 生活垃圾 厨余 厨余垃圾 可回收 垃圾没人收 垃圾没人拉 垃圾清运 没人拉 没人收拾 没人清理 没清 不清理 不打扫 拉走 运走 清走 收走 弄走 旧沙发 旧家具 破沙发 破烂 废品 收废品 捡破烂 瓶瓶罐罐 快递盒 快递箱 包装盒 泡沫 泡沫箱 渣土 沙土"},
 		{1, "分类 纸壳 纸壳子 纸箱 纸箱子 塑料瓶"},
@@ -87,6 +98,18 @@ var lexicon = map[string][]lexField{
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
 	},
 	"治安消防": {
+		// Someone at one's door or through a wall; sky lanterns.
+		{4, "有人拧 拧门 拧我家门 开我家门 动我家门 撬我家门 钻进来 爬进来 翻进来 随便钻 孔明灯 天灯"},
+		{2, "听见有人"},
+		// Sales meetings and goods that cheat the elderly, fake goods.
+		{0, "听课 听讲座 被拉去 会销 送礼品 送米送油 免费旅游 低价旅游 床垫 理疗仪 净水器 收藏品 纪念币 古董 卖假 假烟 假酒 假货 三无产品"},
+		// Loss, vandalism, watching, drugs and crimes that decide the kind.
+		{4, "不见了 被人剪 被人砸 被人撬 被人破坏 人为破坏 故意破坏 吸毒 贩毒 赌博 卖淫"},
+		{2, "丢了 剪开 破坏 蹲守 盯梢 有个男的 一个男的 偷窥 窥视 针管 针头"},
+		{1, "蹲在 不走 派出所 电动自行车"},
+		// Fire equipment decides, broken or blocked; sparks are a fire beginning.
+		{4, "消防栓 消火栓 灭火器 防火门 应急灯 冒火星 火星子 冒火花 打火花 电火花 火花"},
+		{5, "疏散指示 疏散指示灯"},
 		// Fraud: pretexts, payment, prizes, investments, sales to the elderly.
 		{0, "骗局 受骗 上当 上当受骗 骗人 电信诈骗 网络诈骗 自称 谎称 打电话说 电话里说 来电话说 陌生号码 陌生来电 境外电话 境外号码 骚扰电话 点链接 点开链接 二维码 扫码 扫二维码 密码 转钱 打钱 打款 安全账户 账户 冻结 涉嫌 洗钱 警察 派出所 公安 公安局 检察院 法院 传票 通缉 逮捕 拘留 社保局 医保局 客服 理赔 快递丢了 快递理赔 领奖 奖品 抽奖 免费送 送鸡蛋 领鸡蛋 免费鸡蛋 健康讲座 神药 包治百病 特效药 卖药 卖保健品 量血压 养生 理疗 磁疗 养老项目 养老投资 以房养老 高回报 高收益 高息 高利息 返利 返现 返钱 分红 原始股 集资 非法集资 拉人头 兼职 做任务 网贷 征信 校园贷 虚拟币 比特币 数字货币 荐股 网恋 裸聊 游戏充值 出车祸 急用钱 恐吓 敲诈 勒索 威胁 挨家挨户 挨个敲门 敲门推销 上门检查 上门收费"},
 		{1, "短信"},
@@ -116,6 +139,10 @@ var lexicon = map[string][]lexField{
 		{-1, "火锅 火车 上火 火腿 火柴 发火 火气 火大 恼火 火急 火急火燎 偷偷 偷懒 贼多 贼大 贼拉 贼快 贼慢 贼黑 贼亮 贼好 贼贵 贼难"},
 	},
 	"交通停车": {
+		// Jams, rush hours, a single car.
+		{0, "早高峰 晚高峰 高峰 横冲直撞 乱窜 一辆车"},
+		{2, "堵得 辆车 自行车"},
+		{1, "一辆"},
 		// Parking.
 		{0, "没车位 没处停 找不到车位 车位被占 占我车位 固定车位 私家车位 租车位 车位费 违停 违章停车 违规停车 停到 停着 停路上 停路边 停路两边 停门口 停楼下 停楼门口 双排停 并排停 横着停 斜着停 停歪 停车线 划线 画线 停得满满"},
 		// Blocked ways.
@@ -131,6 +158,14 @@ var lexicon = map[string][]lexField{
 		{1, "收费"},
 	},
 	"矛盾纠纷": {
+		// Accused, made to pay, tenants who will not leave.
+		{0, "说我家 非让 让我赔 要我赔 非要我赔 不搬走 不搬 租我房子 房客 租房 不交钱 一天到晚"},
+		{4, "吵起来"},
+		{3, "吵架"},
+		// Neighbours named by where they live, grudges, late noise, games.
+		{0, "跟楼下 跟楼上 跟邻居 跟对门 和邻居 和楼下 和楼上 闹到 嫌我家 嫌吵 报复 后半夜 吆五喝六 大呼小叫 喧哗 吵吵嚷嚷 拍球 跳绳 轮滑 滑板 楼上家 楼上的孩子 楼上孩子 楼上小孩 当自家 当成自家 自家院子 往我家淌 流到我家 淌到我家 浇花"},
+		{2, "往我家"},
+		{1, "滴水 封了"},
 		// Noise from neighbours and others.
 		{0, "吵人 吵醒 闹腾 动静大 咚咚 咣咣 哐哐 砰砰 嗡嗡 蹦跳 跑跳 拖凳子 拖桌子 拖东西 挪家具 弹珠 玻璃球 高跟鞋 深夜 凌晨 大半夜 三更半夜 一大早 大清早 睡不着觉 睡不好 没法睡 睡不了 装修噪音 电锤 冲击钻 敲墙 敲打 打孔 切割 音响 音箱 放音乐 外放 唱戏 吼叫 大喊大叫 乐器 钢琴 二胡 萨克斯 唢呐 k歌 卡拉ok 打牌 划拳 喝酒 狗叫声 鸡叫 打鸣 公鸡 猫叫 贼吵"},
 		{1, "动静 洗衣机 施工 失眠"},
@@ -155,6 +190,12 @@ var lexicon = map[string][]lexField{
 		{0, "欠账 欠款 工钱 房租 中介 业委会 退钱 合同 消费纠纷 商家"},
 	},
 	"帮扶救助": {
+		// Unsteady on one's feet, veterans, no roof after a disaster.
+		{0, "走路不稳 站不稳 腿软 退役军人 优抚 军属 烈属 没地方住 无处可住 住不了人 什么都没了"},
+		{1, "托管"},
+		// Illness said plainly, bereavement, struggling alone.
+		{0, "眼睛 眼神不好 一个人过 智障 找个工作 帮着 去世 丧偶 撑不住 一个人带 就我一个人 胃疼 肚子疼 胸口疼 头晕 发高烧 呕吐 拉肚子 血压高 复查"},
+		{1, "疼 难受 一个人 走不动"},
 		// Elderly people, as they are called; a name alone tells little.
 		{1, "老太太 老大爷 大爷 大娘 奶奶 爷爷 老奶奶 老爷爷 老头 老头子 老太 老汉 老伴 老两口 老父亲 老母亲"},
 		// Age, frailty, illness, being alone.
@@ -168,8 +209,9 @@ var lexicon = map[string][]lexField{
 		{0, "孩子一个人在家 孤儿 辍学 上不起学 学费 托管 放学没人接"},
 		// Asking for a hand.
 		{0, "乞讨 无家可归 帮帮忙 帮一下 帮个忙 需要人帮 想请人 找人帮 请人帮 来个人帮 义工"},
-		// Masks: an organ, a fall only feared or nearly had.
-		{-1, "心脏 差点摔 容易摔 怕摔 差点摔倒 容易摔倒 怕摔倒 容易跌倒"},
+		// Masks: an organ, a fall only feared or nearly had, seeing and hearing (看不见了 is
+		// no 不见了).
+		{-1, "看不见 听不见 看不清 心脏 差点摔 容易摔 怕摔 差点摔倒 容易摔倒 怕摔倒 容易跌倒"},
 	},
 	"其他": {
 		{0, "问一下 问问 想问 打听 怎么办 在哪办 去哪办 在哪里办 哪里办 咋办理 开证明 居住证 居住证明 户口本 户籍 迁户口 落户 新农合 城乡居民 退休认证 生存认证 资格认证 接种 打疫苗 免费体检 核酸 报个名 参加 培训班 兴趣班 书法 书法班 合唱 合唱队 舞蹈队 太极 模特队 志愿服务 志愿者 党员 组织关系 报到 登记 选举 投票 普查 政策 通知 几点上班 啥时候上班 什么时候上班 电话多少 联系方式 联系电话 提个建议 意见 提议 锦旗 捐 捐赠 捐款 借用 借一下 场地 预约 开会 快递柜 代收 失物招领 捡到 宽带 有线电视 缴费 交费 在哪交 怎么交 领取 物资"},
@@ -179,7 +221,7 @@ var lexicon = map[string][]lexField{
 }
 
 // addLexicon adds the lexicon's words of each category in cats to its keywords, and their
-// credits. A word already among the category's keywords keeps its place and credit.
+// credits; a field with a credit sets it for a word already among the keywords too.
 func addLexicon(cats []Category) {
 	for i := range cats {
 		have := map[string]bool{}
@@ -188,11 +230,10 @@ func addLexicon(cats []Category) {
 		}
 		for _, f := range lexicon[cats[i].Name] {
 			for _, w := range strings.Fields(f.words) {
-				if have[w] {
-					continue
+				if !have[w] {
+					have[w] = true
+					cats[i].Keywords = append(cats[i].Keywords, w)
 				}
-				have[w] = true
-				cats[i].Keywords = append(cats[i].Keywords, w)
 				if f.credit != 0 {
 					if cats[i].Credit == nil {
 						cats[i].Credit = map[string]int{}

@@ -118,7 +118,11 @@ var defaultCategories = sync.OnceValue(func() []Category {
 	for i := range cats {
 		cats[i].Credit = credit[cats[i].Name]
 	}
-	cats[2].Combos = []Combo{{A: []string{"楼道", "楼梯"}, B: []string{"堆", "摆满", "放了好多", "占满"}, Credit: 4}}
+	cats[2].Combos = []Combo{
+		{A: []string{"楼道", "楼梯"}, B: []string{"堆", "摆满", "放了好多", "占满"}, Credit: 4},
+		// Someone at the door who claims to be from a company or an office: a pretext.
+		{A: []string{"自称", "假装", "假扮", "说他是", "说他们是", "说自己是", "人说是", "电话说是", "敲门说是"}, B: []string{"公司", "局", "部门", "社区", "物业", "街道", "银行", "客服", "医院", "派出所", "公安", "法院", "民政"}, Credit: 4},
+	}
 	addLexicon(cats)
 	return cats
 })

@@ -33,6 +33,8 @@ type lexField struct {
 //   - Scams are 治安消防 whatever pretext they use (社保, 医保, 补贴, 普查, 燃气公司).
 var lexicon = map[string][]lexField{
 	"设施维修": {
+		{0, "暖器 暖器片"},
+		{1, "停了"},
 		// Doors that roll, lift or slide; gaps in walls.
 		{0, "卷帘门 升不上去 升不起来 降不下来 拉不开 推不动 豁口 缺口"},
 		// Rain coming in, ground heaving, a ceiling that only says where.
@@ -68,6 +70,9 @@ var lexicon = map[string][]lexField{
 		{-1, "卫生间 厕所 洗手间 锅炉房 水泵房 泵房 配电房 配电室 自行车棚 电动车棚"},
 	},
 	"环境卫生": {
+		// Typed as heard.
+		{0, "拉圾 垃极 拉极"},
+		{0, "捂着鼻子 捂鼻子 旧床垫 破床垫 往那扔 往这扔 乱扔东西"},
 		// Grease, hair, vendors' mess, what flies about.
 		{0, "油污 油渍 全是油 地上全是 头发 碎头发 毛发 到处飞 满天飞 飘得到处都是 早点摊 摊位 占道经营 摆摊"},
 		// Building waste, paint and graffiti, dead trees, dumping.
@@ -98,13 +103,18 @@ var lexicon = map[string][]lexField{
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
 	},
 	"治安消防": {
+		// A lock forced is a break-in, however broken it is now.
+		{5, "撬 被撬 撬开 撬坏 撬锁 撬门 被人撬 撬窗 门锁被撬"},
+		// Pensions drawn into schemes; filters sold at the door.
+		{0, "入股 养老钱 讲课 滤芯 没敢让进 没让进门 往楼下扔 楼上扔 从楼上扔 从窗户扔"},
+		{1, "存款 扔东西 床垫"},
 		// Someone at one's door or through a wall; sky lanterns.
 		{4, "有人拧 拧门 拧我家门 开我家门 动我家门 撬我家门 钻进来 爬进来 翻进来 随便钻 孔明灯 天灯"},
 		{2, "听见有人"},
 		// Sales meetings and goods that cheat the elderly, fake goods.
 		{0, "听课 听讲座 被拉去 会销 送礼品 送米送油 免费旅游 低价旅游 床垫 理疗仪 净水器 收藏品 纪念币 古董 卖假 假烟 假酒 假货 三无产品"},
 		// Loss, vandalism, watching, drugs and crimes that decide the kind.
-		{4, "不见了 被人剪 被人砸 被人撬 被人破坏 人为破坏 故意破坏 吸毒 贩毒 赌博 卖淫"},
+		{4, "不见了 被人剪 被人砸 被人破坏 人为破坏 故意破坏 吸毒 贩毒 赌博 卖淫"},
 		{2, "丢了 剪开 破坏 蹲守 盯梢 有个男的 一个男的 偷窥 窥视 针管 针头"},
 		{1, "蹲在 不走 派出所 电动自行车"},
 		// Fire equipment decides, broken or blocked; sparks are a fire beginning.
@@ -116,7 +126,7 @@ var lexicon = map[string][]lexField{
 		{4, "骗子 冒充 假冒 诈骗 被骗 骗钱 转账 汇款 验证码"},
 		// Theft and break-ins.
 		{0, "偷了 偷走 偷车 偷电瓶 偷快递 偷菜 东西丢了 钱丢了 车丢了 被拿走 顺走 拿走了 撬窗 入户 进贼 遭贼 招贼 闹贼 翻窗 爬窗 爬墙 扒窃 扒手 抢劫 抢包 抢手机"},
-		{4, "被撬 撬开 撬坏 被偷 小偷 盗窃"},
+		{4, "被偷 小偷 盗窃"},
 		// Strangers, disorder.
 		{0, "陌生女子 转来转去 徘徊 做记号 画记号 尾随 跟踪 偷看 偷拍 露阴 猥亵 骚扰 性骚扰 闲杂人 闲杂人员 生人 面生 推销员 醉汉 喝醉 耍酒疯 撒酒疯 寻衅 打群架 被打 拿刀 贩毒 聚赌 聚众 卖淫 群租 群租房 打隔断 调监控 查监控 看监控 监控能查 监控死角 没有监控 装监控 巡逻 民警"},
 		{1, "监控 聚集"},
@@ -139,6 +149,8 @@ var lexicon = map[string][]lexField{
 		{-1, "火锅 火车 上火 火腿 火柴 发火 火气 火大 恼火 火急 火急火燎 偷偷 偷懒 贼多 贼大 贼拉 贼快 贼慢 贼黑 贼亮 贼好 贼贵 贼难"},
 	},
 	"交通停车": {
+		// A car left to rot.
+		{0, "停了半年 停了小半年 停了好几个月 停了好久 长期停放 瘪了 轮胎 落了一层灰 没人开 好久没动 一直没动"},
 		// Jams, rush hours, a single car.
 		{0, "早高峰 晚高峰 高峰 横冲直撞 乱窜 一辆车"},
 		{2, "堵得 辆车 自行车"},
@@ -158,6 +170,10 @@ var lexicon = map[string][]lexField{
 		{1, "收费"},
 	},
 	"矛盾纠纷": {
+		{0, "燥音 躁音"},
+		// Told and still not changed: a dispute, whatever it is about.
+		{6, "说了也不改 说了也没用 说了不管用 讲了也不听 劝了也不听 说了多少次"},
+		{4, "楼下那家 对门那家 隔壁那家"},
 		// Accused, made to pay, tenants who will not leave.
 		{0, "说我家 非让 让我赔 要我赔 非要我赔 不搬走 不搬 租我房子 房客 租房 不交钱 一天到晚"},
 		{4, "吵起来"},

@@ -33,6 +33,10 @@ type lexField struct {
 //   - Scams are 治安消防 whatever pretext they use (社保, 医保, 补贴, 普查, 燃气公司).
 var lexicon = map[string][]lexField{
 	"设施维修": {
+		// Utilities cut, boxes and bins broken.
+		{0, "停气 停暖 不供暖 没暖气 快递柜坏 垃圾桶坏 信箱坏 门禁系统 楼宇门 污水井 雨水井 检查井"},
+		// On the roof and the walls outside.
+		{0, "避雷针 避雷 天线 太阳能 水塔 烟囱"},
 		{0, "暖器 暖器片"},
 		{1, "停了"},
 		// Doors that roll, lift or slide; gaps in walls.
@@ -70,6 +74,8 @@ var lexicon = map[string][]lexField{
 		{-1, "卫生间 厕所 洗手间 锅炉房 水泵房 泵房 配电房 配电室 自行车棚 电动车棚"},
 	},
 	"环境卫生": {
+		// Light and dust from shops and sites.
+		{0, "光污染 灯箱太亮 施工扬尘 工地扬尘 尘土飞扬 晒被子 宠物粪便"},
 		// Typed as heard.
 		{0, "拉圾 垃极 拉极"},
 		{0, "捂着鼻子 捂鼻子 旧床垫 破床垫 往那扔 往这扔 乱扔东西"},
@@ -103,6 +109,14 @@ var lexicon = map[string][]lexField{
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
 	},
 	"治安消防": {
+		// Cults, poisoned pets, stolen animals, drunk drivers.
+		{0, "邪教 非法宗教 法轮功 偷狗 偷猫 毒狗 药狗 投毒 醉驾 酒驾 报警没人管 打110 持械 寻仇"},
+		// Investigations and fees invented over the phone; goods sold by talk.
+		{0, "违禁品 涉案 协助调查 身份被冒用 保证金 解冻 手续费 刷流水 资金清查 玉石 玉器 翡翠 字画"},
+		{5, "配合调查 发链接 忽悠 赌钱 玩火"},
+		{4, "链接 敲各家 挨家敲 挨家敲门 汽油味 住人"},
+		{3, "漏油"},
+		{2, "溜达"},
 		// A lock forced is a break-in, however broken it is now.
 		{5, "撬 被撬 撬开 撬坏 撬锁 撬门 被人撬 撬窗 门锁被撬"},
 		// Pensions drawn into schemes; filters sold at the door.
@@ -149,6 +163,12 @@ var lexicon = map[string][]lexField{
 		{-1, "火锅 火车 上火 火腿 火柴 发火 火气 火大 恼火 火急 火急火燎 偷偷 偷懒 贼多 贼大 贼拉 贼快 贼慢 贼黑 贼亮 贼好 贼贵 贼难"},
 	},
 	"交通停车": {
+		// Buses, roadworks, horn, charging bays.
+		{0, "公交站 公交车 站牌 道路施工 围挡 乱鸣笛 充电车位被占 油车 停车收费"},
+		// Seeing round corners, learners, nowhere to park.
+		{0, "反光镜 凸面镜 转角镜 拐弯 看不见车 学车 练车"},
+		{5, "没处停 没地方停 没地儿停"},
+		{1, "占了"},
 		// A car left to rot.
 		{0, "停了半年 停了小半年 停了好几个月 停了好久 长期停放 瘪了 轮胎 落了一层灰 没人开 好久没动 一直没动"},
 		// Jams, rush hours, a single car.
@@ -170,6 +190,11 @@ var lexicon = map[string][]lexField{
 		{1, "收费"},
 	},
 	"矛盾纠纷": {
+		// Building sites' noise, owners' quarrels, trees that shade a neighbour.
+		{0, "工地噪音 施工噪音 夜间施工 晚上施工 半夜施工 业主群 合租 讨薪 要工钱 讨工钱 不给工钱 种树"},
+		// Neighbours keeping animals, blocking one's window; a spouse who hits.
+		{0, "养了 挡着我家 挡我家 打我 老公 媳妇 老婆"},
+		{1, "住户 丈夫"},
 		{0, "燥音 躁音"},
 		// Told and still not changed: a dispute, whatever it is about.
 		{6, "说了也不改 说了也没用 说了不管用 讲了也不听 劝了也不听 说了多少次"},
@@ -206,6 +231,10 @@ var lexicon = map[string][]lexField{
 		{0, "欠账 欠款 工钱 房租 中介 业委会 退钱 合同 消费纠纷 商家"},
 	},
 	"帮扶救助": {
+		// Mothers, children in trouble, the bereaved, people coming back.
+		{0, "孕妇 产妇 新生儿 残疾儿童 困境儿童 精神病人 监护人 失独 丧葬 殡葬 临终 刑满释放 外来务工 农民工"},
+		{0, "视力 视力不好"},
+		{1, "帮我"},
 		// Unsteady on one's feet, veterans, no roof after a disaster.
 		{0, "走路不稳 站不稳 腿软 退役军人 优抚 军属 烈属 没地方住 无处可住 住不了人 什么都没了"},
 		{1, "托管"},
@@ -230,6 +259,9 @@ var lexicon = map[string][]lexField{
 		{-1, "看不见 听不见 看不清 心脏 差点摔 容易摔 怕摔 差点摔倒 容易摔倒 怕摔倒 容易跌倒"},
 	},
 	"其他": {
+		// Papers, registrations and services one asks about.
+		{0, "老年证 老年卡 乘车卡 公交卡 生育登记 出生证 准生证 结婚登记 独生子女证 流动人口 居住登记 出租房登记 营业执照 选民 征兵 兵役 义诊 便民服务 公众号 网格员 联系人 宣传"},
+		{5, "加装电梯"},
 		{0, "问一下 问问 想问 打听 怎么办 在哪办 去哪办 在哪里办 哪里办 咋办理 开证明 居住证 居住证明 户口本 户籍 迁户口 落户 新农合 城乡居民 退休认证 生存认证 资格认证 接种 打疫苗 免费体检 核酸 报个名 参加 培训班 兴趣班 书法 书法班 合唱 合唱队 舞蹈队 太极 模特队 志愿服务 志愿者 党员 组织关系 报到 登记 选举 投票 普查 政策 通知 几点上班 啥时候上班 什么时候上班 电话多少 联系方式 联系电话 提个建议 意见 提议 锦旗 捐 捐赠 捐款 借用 借一下 场地 预约 开会 快递柜 代收 失物招领 捡到 宽带 有线电视 缴费 交费 在哪交 怎么交 领取 物资"},
 		{1, "咋办 办理 认证"},
 		{4, "谢谢社区 感谢社区 谢谢你们 感谢你们"},

@@ -74,6 +74,7 @@ var lexicon = map[string][]lexField{
 		{-1, "卫生间 厕所 洗手间 锅炉房 水泵房 泵房 配电房 配电室 自行车棚 电动车棚"},
 	},
 	"环境卫生": {
+		{0, "淤泥 清淤 煤烟 煤烟子 烧煤"},
 		// Light and dust from shops and sites.
 		{0, "光污染 灯箱太亮 施工扬尘 工地扬尘 尘土飞扬 晒被子 宠物粪便"},
 		// Typed as heard.
@@ -109,6 +110,11 @@ var lexicon = map[string][]lexField{
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
 	},
 	"治安消防": {
+		// Things taken, cameras and locks tampered with, scorched, wires bare.
+		{4, "被人拿 被人拿走 偷装 锁眼 堵锁眼 塞东西 烧坏 烧化 接电线"},
+		{6, "烧黑 烧黑了"},
+		{2, "拿走 露着"},
+		{1, "被人 摄像头"},
 		// Cults, poisoned pets, stolen animals, drunk drivers.
 		{0, "邪教 非法宗教 法轮功 偷狗 偷猫 毒狗 药狗 投毒 醉驾 酒驾 报警没人管 打110 持械 寻仇"},
 		// Investigations and fees invented over the phone; goods sold by talk.
@@ -147,7 +153,7 @@ var lexicon = map[string][]lexField{
 		// Dogs loose: a danger to passers-by, whoever owns them.
 		{0, "大型犬 烈性犬 不拴绳 没拴绳 不牵绳 没牵绳 不栓绳 没栓绳 被狗咬 狗咬人 咬人 咬伤 扑人 吓着孩子 吓到孩子 吓哭"},
 		// Fire and smoke.
-		{0, "火苗 火光 焦糊 糊味 焦味 烧了 自燃 爆炸 炸了 爆燃 闪爆 放鞭炮 燃放 二踢脚 烧纸 烧香 烧东西 生火 点火 柴火 蚊香 电暖器 电暖气 小太阳 电热毯 取暖器 大功率 电炉子 电炉 煤炉 蜂窝煤 煤球 一氧化碳 中毒 煤烟 煤气中毒"},
+		{0, "火苗 火光 焦糊 糊味 焦味 烧了 自燃 爆炸 炸了 爆燃 闪爆 放鞭炮 燃放 二踢脚 烧纸 烧香 烧东西 生火 点火 柴火 蚊香 电暖器 电暖气 小太阳 电热毯 取暖器 大功率 电炉子 电炉 煤炉 蜂窝煤 煤球 一氧化碳 中毒 煤气中毒"},
 		// Gas.
 		{0, "燃气味 煤气味 天然气味 臭鸡蛋味 燃气管 燃气表 燃气阀 燃气罐 气瓶"},
 		// E-bikes and their batteries, wiring.
@@ -163,6 +169,8 @@ var lexicon = map[string][]lexField{
 		{-1, "火锅 火车 上火 火腿 火柴 发火 火气 火大 恼火 火急 火急火燎 偷偷 偷懒 贼多 贼大 贼拉 贼快 贼慢 贼黑 贼亮 贼好 贼贵 贼难"},
 	},
 	"交通停车": {
+		{4, "把车停 车停在 车停到 没地儿放 没地方放车 车没处放"},
+		{3, "出租车 趴活 揽客 黑车 网约车"},
 		// Buses, roadworks, horn, charging bays.
 		{0, "公交站 公交车 站牌 道路施工 围挡 乱鸣笛 充电车位被占 油车 停车收费"},
 		// Seeing round corners, learners, nowhere to park.
@@ -190,6 +198,7 @@ var lexicon = map[string][]lexField{
 		{1, "收费"},
 	},
 	"矛盾纠纷": {
+		{3, "把我家 我家的东西"},
 		// Building sites' noise, owners' quarrels, trees that shade a neighbour.
 		{0, "工地噪音 施工噪音 夜间施工 晚上施工 半夜施工 业主群 合租 讨薪 要工钱 讨工钱 不给工钱 种树"},
 		// Neighbours keeping animals, blocking one's window; a spouse who hits.
@@ -231,6 +240,7 @@ var lexicon = map[string][]lexField{
 		{0, "欠账 欠款 工钱 房租 中介 业委会 退钱 合同 消费纠纷 商家"},
 	},
 	"帮扶救助": {
+		{0, "父母不在家 父母老不在家 父母在外地 小孩没人管 孩子没人管 没人看孩子"},
 		// Mothers, children in trouble, the bereaved, people coming back.
 		{0, "孕妇 产妇 新生儿 残疾儿童 困境儿童 精神病人 监护人 失独 丧葬 殡葬 临终 刑满释放 外来务工 农民工"},
 		{0, "视力 视力不好"},
@@ -259,6 +269,7 @@ var lexicon = map[string][]lexField{
 		{-1, "看不见 听不见 看不清 心脏 差点摔 容易摔 怕摔 差点摔倒 容易摔倒 怕摔倒 容易跌倒"},
 	},
 	"其他": {
+		{0, "培训 手机培训"},
 		// Papers, registrations and services one asks about.
 		{0, "老年证 老年卡 乘车卡 公交卡 生育登记 出生证 准生证 结婚登记 独生子女证 流动人口 居住登记 出租房登记 营业执照 选民 征兵 兵役 义诊 便民服务 公众号 网格员 联系人 宣传"},
 		{5, "加装电梯"},

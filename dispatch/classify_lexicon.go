@@ -33,6 +33,8 @@ type lexField struct {
 //   - Scams are 治安消防 whatever pretext they use (社保, 医保, 补贴, 普查, 燃气公司).
 var lexicon = map[string][]lexField{
 	"设施维修": {
+		// Lights that will not come on, sheets the wind lifts.
+		{0, "灯不着 不着了 铁皮 掀起来 被风刮 被风掀 被风吹"},
 		// Utilities cut, boxes and bins broken.
 		{0, "停气 停暖 不供暖 没暖气 快递柜坏 垃圾桶坏 信箱坏 门禁系统 楼宇门 污水井 雨水井 检查井"},
 		// On the roof and the walls outside.
@@ -145,7 +147,7 @@ var lexicon = map[string][]lexField{
 		{1, "短信"},
 		{4, "骗子 冒充 假冒 诈骗 被骗 骗钱 转账 汇款 验证码"},
 		// Theft and break-ins.
-		{0, "偷了 偷走 偷车 偷电瓶 偷快递 偷菜 东西丢了 钱丢了 车丢了 被拿走 顺走 拿走了 撬窗 入户 进贼 遭贼 招贼 闹贼 翻窗 爬窗 爬墙 扒窃 扒手 抢劫 抢包 抢手机"},
+		{0, "丢东西 老丢 偷了 偷走 偷车 偷电瓶 偷快递 偷菜 东西丢了 钱丢了 车丢了 被拿走 顺走 拿走了 撬窗 入户 进贼 遭贼 招贼 闹贼 翻窗 爬窗 爬墙 扒窃 扒手 抢劫 抢包 抢手机"},
 		{4, "被偷 小偷 盗窃"},
 		// Strangers, disorder.
 		{0, "陌生女子 转来转去 徘徊 做记号 画记号 尾随 跟踪 偷看 偷拍 露阴 猥亵 骚扰 性骚扰 闲杂人 闲杂人员 生人 面生 推销员 醉汉 喝醉 耍酒疯 撒酒疯 寻衅 打群架 被打 拿刀 贩毒 聚赌 聚众 卖淫 群租 群租房 打隔断 调监控 查监控 看监控 监控能查 监控死角 没有监控 装监控 巡逻 民警"},
@@ -169,6 +171,7 @@ var lexicon = map[string][]lexField{
 		{-1, "火锅 火车 上火 火腿 火柴 发火 火气 火大 恼火 火急 火急火燎 偷偷 偷懒 贼多 贼大 贼拉 贼快 贼慢 贼黑 贼亮 贼好 贼贵 贼难"},
 	},
 	"交通停车": {
+		{0, "挡得 挡得死死 停的车 院里停 往院里停 外边的车 没地方放"},
 		{4, "把车停 车停在 车停到 没地儿放 没地方放车 车没处放"},
 		{3, "出租车 趴活 揽客 黑车 网约车"},
 		// Buses, roadworks, horn, charging bays.
@@ -198,6 +201,8 @@ var lexicon = map[string][]lexField{
 		{1, "收费"},
 	},
 	"矛盾纠纷": {
+		{0, "不让说 给占了"},
+		{1, "哐哐 咣咣 吓死人"},
 		{3, "把我家 我家的东西"},
 		// Building sites' noise, owners' quarrels, trees that shade a neighbour.
 		{0, "工地噪音 施工噪音 夜间施工 晚上施工 半夜施工 业主群 合租 讨薪 要工钱 讨工钱 不给工钱 种树"},
@@ -240,6 +245,7 @@ var lexicon = map[string][]lexField{
 		{0, "欠账 欠款 工钱 房租 中介 业委会 退钱 合同 消费纠纷 商家"},
 	},
 	"帮扶救助": {
+		{1, "岁数大"},
 		{0, "父母不在家 父母老不在家 父母在外地 小孩没人管 孩子没人管 没人看孩子"},
 		// Mothers, children in trouble, the bereaved, people coming back.
 		{0, "孕妇 产妇 新生儿 残疾儿童 困境儿童 精神病人 监护人 失独 丧葬 殡葬 临终 刑满释放 外来务工 农民工"},

@@ -118,6 +118,8 @@ var defaultCategories = sync.OnceValue(func() []Category {
 	for i := range cats {
 		cats[i].Credit = credit[cats[i].Name]
 	}
+	// A neighbour whose doing reaches one's home: 隔壁…占了我家门口, 楼上…溅我家窗户.
+	cats[4].Combos = []Combo{{A: []string{"邻居", "隔壁", "对门", "楼上", "一楼的", "那家", "那户", "住户", "他家", "他们家"}, B: []string{"我家", "我们家", "咱家"}, Credit: 2}}
 	cats[2].Combos = []Combo{
 		{A: []string{"楼道", "楼梯"}, B: []string{"堆", "摆满", "放了好多", "占满"}, Credit: 4},
 		// Someone at the door who claims to be from a company or an office: a pretext.

@@ -33,6 +33,7 @@ type lexField struct {
 //   - Scams are 治安消防 whatever pretext they use (社保, 医保, 补贴, 普查, 燃气公司).
 var lexicon = map[string][]lexField{
 	"设施维修": {
+		{-1, "楼门前 楼门外 不停"},
 		// Lights that will not come on, sheets the wind lifts.
 		{0, "灯不着 不着了 铁皮 掀起来 被风刮 被风掀 被风吹"},
 		// Utilities cut, boxes and bins broken.
@@ -112,6 +113,10 @@ var lexicon = map[string][]lexField{
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
 	},
 	"治安消防": {
+		{4, "收旧手机 换鸡蛋 往里扔 往院里扔 翻墙 偷偷装"},
+		{5, "易燃 装了摄像头 装摄像头"},
+		{3, "喝多了"},
+		{5, "拿着刀 动刀 持刀"},
 		// Things taken, cameras and locks tampered with, scorched, wires bare.
 		{4, "被人拿 被人拿走 偷装 锁眼 堵锁眼 塞东西 烧坏 烧化 接电线"},
 		{6, "烧黑 烧黑了"},
@@ -171,6 +176,8 @@ var lexicon = map[string][]lexField{
 		{-1, "火锅 火车 上火 火腿 火柴 发火 火气 火大 恼火 火急 火急火燎 偷偷 偷懒 贼多 贼大 贼拉 贼快 贼慢 贼黑 贼亮 贼好 贼贵 贼难"},
 	},
 	"交通停车": {
+		{0, "黄线 照样停 不登记 车进小区 当停车场"},
+		{1, "停"},
 		{0, "挡得 挡得死死 停的车 院里停 往院里停 外边的车 没地方放"},
 		{4, "把车停 车停在 车停到 没地儿放 没地方放车 车没处放"},
 		{3, "出租车 趴活 揽客 黑车 网约车"},
@@ -201,6 +208,8 @@ var lexicon = map[string][]lexField{
 		{1, "收费"},
 	},
 	"矛盾纠纷": {
+		// What a neighbour does that reaches into one's home.
+		{0, "溅我家 溅到我家 占了我家 对着我家 种了树 一楼的"},
 		{0, "不让说 给占了"},
 		{1, "哐哐 咣咣 吓死人"},
 		{3, "把我家 我家的东西"},
@@ -275,6 +284,7 @@ var lexicon = map[string][]lexField{
 		{-1, "看不见 听不见 看不清 心脏 差点摔 容易摔 怕摔 差点摔倒 容易摔倒 怕摔倒 容易跌倒"},
 	},
 	"其他": {
+		{0, "房产信息 查一下 信息"},
 		{0, "培训 手机培训"},
 		// Papers, registrations and services one asks about.
 		{0, "老年证 老年卡 乘车卡 公交卡 生育登记 出生证 准生证 结婚登记 独生子女证 流动人口 居住登记 出租房登记 营业执照 选民 征兵 兵役 义诊 便民服务 公众号 网格员 联系人 宣传"},

@@ -33,6 +33,9 @@ type lexField struct {
 //   - Scams are 治安消防 whatever pretext they use (社保, 医保, 补贴, 普查, 燃气公司).
 var lexicon = map[string][]lexField{
 	"设施维修": {
+		// Air conditioning; the failure said in one character.
+		{0, "不制冷 不制热 空调坏 空调不制冷 空调不凉"},
+		{1, "漏 裂 塌 松"},
 		{-1, "楼门前 楼门外 不停"},
 		// Lights that will not come on, sheets the wind lifts.
 		{0, "灯不着 不着了 铁皮 掀起来 被风刮 被风掀 被风吹"},
@@ -77,6 +80,8 @@ var lexicon = map[string][]lexField{
 		{-1, "卫生间 厕所 洗手间 锅炉房 水泵房 泵房 配电房 配电室 自行车棚 电动车棚"},
 	},
 	"环境卫生": {
+		{0, "广告 贴满 堆成山"},
+		{1, "宣传栏"},
 		{0, "淤泥 清淤 煤烟 煤烟子 烧煤"},
 		// Light and dust from shops and sites.
 		{0, "光污染 灯箱太亮 施工扬尘 工地扬尘 尘土飞扬 晒被子 宠物粪便"},
@@ -113,6 +118,11 @@ var lexicon = map[string][]lexField{
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
 	},
 	"治安消防": {
+		{0, "小卡片 贷款 不用还 烤火"},
+		{1, "花盆"},
+		// Someone who says he is a relative or a boss on a new number.
+		{5, "猜猜我是谁 冒充亲友 冒充领导 冒充熟人"},
+		{3, "换号了 新号码 我是你领导"},
 		{4, "收旧手机 换鸡蛋 往里扔 往院里扔 翻墙 偷偷装"},
 		{5, "易燃 装了摄像头 装摄像头"},
 		{3, "喝多了"},
@@ -176,6 +186,8 @@ var lexicon = map[string][]lexField{
 		{-1, "火锅 火车 上火 火腿 火柴 发火 火气 火大 恼火 火急 火急火燎 偷偷 偷懒 贼多 贼大 贼拉 贼快 贼慢 贼黑 贼亮 贼好 贼贵 贼难"},
 	},
 	"交通停车": {
+		{0, "电单车 共享电单车 共享电动车"},
+		{0, "车库门口 车库出口 车库入口 充电桩被占 占着充电桩"},
 		{0, "黄线 照样停 不登记 车进小区 当停车场"},
 		{1, "停"},
 		{0, "挡得 挡得死死 停的车 院里停 往院里停 外边的车 没地方放"},
@@ -208,6 +220,7 @@ var lexicon = map[string][]lexField{
 		{1, "收费"},
 	},
 	"矛盾纠纷": {
+		{0, "说是他家 他家的 说是他们家"},
 		// What a neighbour does that reaches into one's home.
 		{0, "溅我家 溅到我家 占了我家 对着我家 种了树 一楼的"},
 		{0, "不让说 给占了"},
@@ -254,6 +267,7 @@ var lexicon = map[string][]lexField{
 		{0, "欠账 欠款 工钱 房租 中介 业委会 退钱 合同 消费纠纷 商家"},
 	},
 	"帮扶救助": {
+		{0, "自闭症 康复 康复机构 康复训练 长护险 一键呼叫 呼叫器"},
 		{1, "岁数大"},
 		{0, "父母不在家 父母老不在家 父母在外地 小孩没人管 孩子没人管 没人看孩子"},
 		// Mothers, children in trouble, the bereaved, people coming back.

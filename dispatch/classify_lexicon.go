@@ -118,6 +118,11 @@ var lexicon = map[string][]lexField{
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
 	},
 	"治安消防": {
+		// Danger said as emphasis, of any problem, weighs little.
+		{1, "危险 太危险 隐患 不安全"},
+		{2, "安全隐患"},
+		{2, "电线露 电线都露 电线外露 线头露"},
+		{-1, "没住人 不住人 没人住"},
 		{0, "小卡片 贷款 不用还 烤火"},
 		{1, "花盆"},
 		// Someone who says he is a relative or a boss on a new number.
@@ -180,7 +185,7 @@ var lexicon = map[string][]lexField{
 		{0, "生命通道 疏散通道 逃生通道 逃生 常闭 水带 水枪 烟雾报警 喷淋 应急灯 疏散指示 消防车 消防设施 消防器材"},
 		{1, "过期"},
 		// Things falling, electric shock, dangerous goods.
-		{0, "高空坠物 坠落 往下丢 往下抛 往下砸 扔下来 砸到 砸伤 砸人 砸车 差点砸 险些 太危险 触电 电到人 电线裸露 易燃物 易燃易爆 柴油 油桶 酒精 化学品"},
+		{0, "高空坠物 坠落 往下丢 往下抛 往下砸 扔下来 砸到 砸伤 砸人 砸车 差点砸 险些 触电 电到人 电线裸露 易燃物 易燃易爆 柴油 油桶 酒精 化学品"},
 		{1, "不安全 裸露 广告牌 招牌"},
 		// Masks: 偷偷 is secretly, 贼 also means very, 火 is in many a word.
 		{-1, "火锅 火车 上火 火腿 火柴 发火 火气 火大 恼火 火急 火急火燎 偷偷 偷懒 贼多 贼大 贼拉 贼快 贼慢 贼黑 贼亮 贼好 贼贵 贼难"},
@@ -220,6 +225,9 @@ var lexicon = map[string][]lexField{
 		{1, "收费"},
 	},
 	"矛盾纠纷": {
+		{5, "说了好几回 说过好几次 说过好几回 说了几次 说了几回"},
+		// When is a cue, not a decision.
+		{2, "大半夜 三更半夜 后半夜 一大早 大清早 一天到晚"},
 		{0, "说是他家 他家的 说是他们家"},
 		// What a neighbour does that reaches into one's home.
 		{0, "溅我家 溅到我家 占了我家 对着我家 种了树 一楼的"},
@@ -267,6 +275,14 @@ var lexicon = map[string][]lexField{
 		{0, "欠账 欠款 工钱 房租 中介 业委会 退钱 合同 消费纠纷 商家"},
 	},
 	"帮扶救助": {
+		{3, "不会弄 自己弄不了"},
+		{0, "来看看我 看看我 定期 探访 上门看看 馒头咸菜 吃馒头 就咸菜 吃不好 吃了上顿没下顿 上顿不接下顿"},
+		// Who one is (old, alone, frail) is said as the reason a problem hurts as often as
+		// a need: it weighs less than the help asked for, so that 我一个人住 八十多了 楼道灯坏了
+		// stays a repair.
+		{2, "一个人住 腿脚不好 腿脚不便 行动不便 腿不好 独居 空巢 高龄 瘫痪 卧床 瘫在 腿脚不利索 走路不稳"},
+		{3, "独居老人 空巢老人 孤寡老人 弄不了 帮帮我 想让人"},
+		{1, "八十多 九十多 八十了 九十了 轮椅 拐杖"},
 		{0, "自闭症 康复 康复机构 康复训练 长护险 一键呼叫 呼叫器"},
 		{1, "岁数大"},
 		{0, "父母不在家 父母老不在家 父母在外地 小孩没人管 孩子没人管 没人看孩子"},
@@ -298,6 +314,7 @@ var lexicon = map[string][]lexField{
 		{-1, "看不见 听不见 看不清 心脏 差点摔 容易摔 怕摔 差点摔倒 容易摔倒 怕摔倒 容易跌倒"},
 	},
 	"其他": {
+		{1, "查一下"},
 		{0, "房产信息 查一下 信息"},
 		{0, "培训 手机培训"},
 		// Papers, registrations and services one asks about.

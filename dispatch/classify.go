@@ -281,12 +281,16 @@ var namedPlaces = []string{
 	"小区东门", "小区西门", "小区南门", "小区北门", "小区正门", "小区大门", "小区后门", "小区门口",
 	"东门", "西门", "南门", "北门", "正门", "大门", "后门", "侧门",
 	"自行车棚", "电动车棚", "车棚", "地下停车场", "停车场", "地下车库", "车库",
-	"文化广场", "小广场", "广场", "地下室", "配电房", "配电室", "水泵房", "泵房", "锅炉房", "换热站",
-	"垃圾站", "垃圾房", "垃圾投放点", "健身区", "健身广场", "活动室", "活动中心", "老年活动中心",
+	"文化广场", "中心广场", "小广场", "广场", "地下室", "配电房", "配电室", "水泵房", "泵房", "锅炉房", "换热站",
+	"垃圾站", "垃圾房", "垃圾投放点", "健身区", "健身广场", "老年活动室", "社区活动室", "活动室", "活动中心", "老年活动中心",
 	"党群服务中心", "社区服务中心", "社区办公室", "居委会", "物业办公室", "门卫室", "门岗", "岗亭",
 	"中心花园", "花园", "绿地", "儿童乐园", "游乐场", "篮球场", "羽毛球场", "凉亭", "长廊",
 	"楼顶", "天台", "菜市场", "农贸市场", "超市", "幼儿园", "学校", "长征保健站", "保健站", "社区门口",
 }
+
+// buildingParts are the parts of a building said right after it that narrow the place
+// (7号楼地下室). 楼顶 is not one: a roof leak is reported with the room it reaches.
+var buildingParts = []string{"地下室", "地下车库", "储藏室", "车库"}
 
 // notPlaces are words that start like a named place but are not one.
 var notPlaces = []string{"广场舞", "大门口"}
@@ -307,10 +311,16 @@ const streetStops = "在到于的是了和与从往向去来位上下前后给�
 func ExtractPlace(text string) string {
 	t := newText(text)
 	best := ""
-	bestLen := 0
+	bestAt, bestLen := 0, 0
 	for i := 0; i < len(t.r); i++ {
 		if p, n := t.place(i); n > bestLen {
-			best, bestLen = p, n
+			best, bestAt, bestLen = p, i, n
+		}
+	}
+	if best != "" && !strings.HasSuffix(best, "室") {
+		// 16号楼地下室: a building's own basement or garage is where to go, not the building.
+		if w, _, ok := t.word(bestAt+bestLen, buildingParts); ok {
+			best += w
 		}
 	}
 	if best != "" {

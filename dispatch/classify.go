@@ -27,7 +27,8 @@ type Category struct {
 	Combos []Combo
 }
 
-// Combo is two lists of words that together suggest a category.
+// Combo is two lists of words that together suggest a category, or, with a negative credit,
+// argue against it.
 type Combo struct {
 	A, B   []string
 	Credit int
@@ -121,7 +122,12 @@ var defaultCategories = sync.OnceValue(func() []Category {
 		cats[i].Credit = credit[cats[i].Name]
 	}
 	// A neighbour whose doing reaches one's home: 隔壁…占了我家门口, 楼上…溅我家窗户.
-	cats[4].Combos = []Combo{{A: []string{"邻居", "隔壁", "对门", "楼上", "一楼的", "那家", "那户", "住户", "他家", "他们家"}, B: []string{"我家", "我们家", "咱家"}, Credit: 2}}
+	cats[4].Combos = []Combo{
+		{A: []string{"邻居", "隔壁", "对门", "楼上", "一楼的", "那家", "那户", "住户", "他家", "他们家"}, B: []string{"我家", "我们家", "咱家"}, Credit: 2},
+		// Told the property company, the guards or the community and nothing done: the
+		// report of a problem not solved, not a dispute between neighbours.
+		{A: []string{"跟物业", "找物业", "给物业", "告诉物业", "物业说", "物业也", "问物业", "向物业", "跟保安", "找保安", "跟社区", "找社区", "向社区", "反映了", "反映过", "打电话", "打了好几次电话", "投诉了", "投诉过", "报修了", "报修过", "打12345", "打了12345"}, B: []string{"也不管", "说了也不管", "说了也不听", "说了也没用", "说了好几次", "说了好几回", "也不听"}, Credit: -5},
+	}
 	cats[2].Combos = []Combo{
 		{A: []string{"楼道", "楼梯"}, B: []string{"堆", "摆满", "放了好多", "占满"}, Credit: 4},
 		// Someone at the door who claims to be from a company or an office: a pretext.

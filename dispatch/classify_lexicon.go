@@ -118,6 +118,7 @@ var lexicon = map[string][]lexField{
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
 	},
 	"治安消防": {
+		{1, "警察"},
 		// Danger said as emphasis, of any problem, weighs little.
 		{1, "危险 太危险 隐患 不安全"},
 		{2, "安全隐患"},
@@ -225,6 +226,13 @@ var lexicon = map[string][]lexField{
 		{1, "收费"},
 	},
 	"矛盾纠纷": {
+		{4, "吵得不行 吵得受不了 吵得没法"},
+		// Told and nothing done weighs little by itself: the property company may be the
+		// one told (a combo then takes it back); 说了也不听 is a neighbour.
+		{2, "也不管 也不听"},
+		{3, "说了好几次"},
+		{2, "说他 说他们"},
+		{5, "还骂人 他还骂 反倒骂"},
 		{5, "说了好几回 说过好几次 说过好几回 说了几次 说了几回"},
 		// When is a cue, not a decision.
 		{2, "大半夜 三更半夜 后半夜 一大早 大清早 一天到晚"},

@@ -118,6 +118,11 @@ var lexicon = map[string][]lexField{
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
 	},
 	"治安消防": {
+		// A call is a scam when a stranger makes it; one makes calls to the property
+		// company too (给物业打电话说了).
+		{2, "打电话说 电话里说 来电话说"},
+		{5, "有人打电话说 有人打电话 接到电话说 接到个电话说 接了个电话说 陌生人打电话"},
+		{3, "接到个电话 接了个电话 接到一个电话 接了一个电话"},
 		{1, "警察"},
 		// Danger said as emphasis, of any problem, weighs little.
 		{1, "危险 太危险 隐患 不安全"},
@@ -323,6 +328,7 @@ var lexicon = map[string][]lexField{
 		{-1, "看不见 听不见 看不清 心脏 差点摔 容易摔 怕摔 差点摔倒 容易摔倒 怕摔倒 容易跌倒"},
 	},
 	"其他": {
+		{3, "谢谢你们 感谢你们"},
 		{1, "查一下"},
 		{0, "房产信息 查一下 信息"},
 		{0, "培训 手机培训"},

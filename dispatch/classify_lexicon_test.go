@@ -23,7 +23,8 @@ import (
 // to another problem: that is context, not the kind (71% and 64% before); and reports that
 // add they told the property company and nothing was done, which is no dispute between
 // neighbours (7 of 11 before); and a batch on the seasons and holidays (24 of 26 before,
-// one relabelled: a fire lane blocked is 治安消防 by the table's own rule).
+// one relabelled: a fire lane blocked is 治安消防 by the table's own rule); a call the
+// resident made is no scam.
 var lexiconCases = `
 设施维修: 暖气片一点都不烫手 屋里冷得穿棉袄
 设施维修: 我家暖气上面热下面凉 是不是该放气了
@@ -743,6 +744,10 @@ var lexiconCases = `
 其他: 春节期间社区值班电话是多少
 其他: 社区的年货节什么时候开始
 其他: 请问疫苗接种点周末开门吗
+设施维修: 暖气不热 给物业打电话说了好几次也没人来
+设施维修: 我给热力公司打电话说暖气不热 他们让找物业
+治安消防: 有人打电话说我中奖了 要先交税
+治安消防: 接了个电话说我的银行卡被盗刷了
 `
 
 // TestLexicon checks the lexicon on lexiconCases, and that no word is a keyword of two

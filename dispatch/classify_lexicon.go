@@ -118,6 +118,7 @@ var lexicon = map[string][]lexField{
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
 	},
 	"治安消防": {
+		{1, "量血压"},
 		// A call is a scam when a stranger makes it; one makes calls to the property
 		// company too (给物业打电话说了).
 		{2, "打电话说 电话里说 来电话说"},
@@ -328,6 +329,7 @@ var lexicon = map[string][]lexField{
 		{-1, "看不见 听不见 看不清 心脏 差点摔 容易摔 怕摔 差点摔倒 容易摔倒 怕摔倒 容易跌倒"},
 	},
 	"其他": {
+		{0, "打印 复印 打印机 扫描 量一量"},
 		{3, "谢谢你们 感谢你们"},
 		{1, "查一下"},
 		{0, "房产信息 查一下 信息"},

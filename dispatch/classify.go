@@ -126,9 +126,21 @@ var defaultCategories = sync.OnceValue(func() []Category {
 		{A: []string{"邻居", "隔壁", "对门", "楼上", "一楼的", "那家", "那户", "住户", "他家", "他们家"}, B: []string{"我家", "我们家", "咱家"}, Credit: 2},
 		// Told the property company, the guards or the community and nothing done: the
 		// report of a problem not solved, not a dispute between neighbours.
-		{A: []string{"跟物业", "找物业", "给物业", "告诉物业", "物业说", "物业也", "问物业", "向物业", "跟保安", "找保安", "跟社区", "找社区", "向社区", "反映了", "反映过", "打电话", "打了好几次电话", "投诉了", "投诉过", "报修了", "报修过", "打12345", "打了12345"}, B: []string{"也不管", "说了也不管", "说了也不听", "说了也没用", "说了好几次", "说了好几回", "也不听"}, Credit: -5},
+		{A: []string{"跟物业", "找物业", "给物业", "告诉物业", "物业说", "物业也", "问物业", "向物业", "跟保安", "找保安", "跟社区", "找社区", "向社区", "反映了", "反映过", "打电话", "打了好几次电话", "投诉了", "投诉过", "报修了", "报修过", "打12345", "打了12345"}, B: []string{"也不管", "说了也不管", "说了也不听", "说了也没用", "说了好几次", "说了好几回", "也不听", "也不接"}, Credit: -5},
+	}
+	// Branches to trim: a tree with 修一修 or 剪 is no repair.
+	cats[1].Combos = []Combo{
+		{A: []string{"树", "枝子", "树枝", "树杈"}, B: []string{"修一修", "修一下", "修修", "剪", "砍", "挡"}, Credit: 4},
+	}
+	// Cut off because one cannot pay online: someone to help, not a line to repair.
+	cats[5].Combos = []Combo{
+		{A: []string{"不会在手机上", "不会用手机", "不会手机", "不会网上", "不会上网"}, B: []string{"断电", "停电", "没电", "断水", "停水", "没水", "摸黑", "停了"}, Credit: 6},
 	}
 	cats[2].Combos = []Combo{
+		// A fire lane with cars on it is a fire hazard, however full the street is.
+		{A: []string{"消防通道"}, B: []string{"车"}, Credit: 3},
+		// Someone pulling doors or ringing bells at night.
+		{A: []string{"半夜", "夜里", "深夜", "晚上"}, B: []string{"拽", "按门铃", "按我家门铃", "敲门", "敲我家门", "拍门", "拧门把手"}, Credit: 3},
 		{A: []string{"楼道", "楼梯"}, B: []string{"堆", "摆满", "放了好多", "占满"}, Credit: 4},
 		// Someone at the door who claims to be from a company or an office: a pretext.
 		{A: []string{"自称", "假装", "假扮", "说他是", "说他们是", "说自己是", "人说是", "电话说是", "敲门说是"}, B: []string{"公司", "局", "部门", "社区", "物业", "街道", "银行", "客服", "医院", "派出所", "公安", "法院", "民政", "普查", "燃气", "供暖", "自来水", "电力"}, Credit: 4},
@@ -471,6 +483,9 @@ func (t *text) street(i int) (string, int, bool) {
 type emergencyCue struct {
 	what, with []string
 	category   string
+	// cause: words that blame what happened on something to put right (雪没人扫 before a
+	// fall): the report is still urgent, but filed under what Classify finds.
+	cause []string
 }
 
 // emergencyCues are the emergencies of the contract's "Urgent reports", each with the
@@ -482,7 +497,8 @@ func emergencyCues() []emergencyCue {
 		{what: []string{"着火", "起火", "失火", "火灾", "冒烟", "浓烟", "烧起来", "火很大", "有烟"}, category: "治安消防"},
 		{what: []string{"电梯困人", "困电梯", "困在电梯", "被困电梯", "关在电梯", "电梯里有人", "卡在电梯", "电梯关人"}, category: "治安消防"},
 		{what: []string{"走失", "走丢", "孩子丢了", "找不到孩子", "老人不见了", "找不到老人"}, category: "治安消防"},
-		{what: []string{"摔倒", "跌倒", "摔了一跤", "晕倒", "昏倒", "倒地不起"}, category: "帮扶救助"},
+		{what: []string{"摔倒", "跌倒", "摔了一跤", "晕倒", "昏倒", "倒地不起"}, category: "帮扶救助",
+			cause: []string{"没人扫", "没人铲", "没扫", "没铲", "踩成冰", "冻成冰", "结冰", "滑倒"}},
 		{what: []string{"天花板", "屋顶", "房顶", "吊顶"}, with: []string{"哗哗", "往下流水", "往下淌", "灌水", "大量漏水", "水往下流", "流水"}, category: "设施维修"},
 		{what: []string{"敲门没人应", "敲门不应", "敲门没反应", "敲门没人开", "叫门没人应", "几天没见", "好几天没出门"}, category: "帮扶救助"},
 	}
@@ -504,12 +520,16 @@ var hypothetical = []string{
 	"万一着火", "怕着火", "容易着火", "一旦着火", "会着火", "防止着火", "万一起火", "怕起火", "容易起火", "一旦起火", "防止起火", "引起火灾", "引发火灾", "火灾隐患",
 	"容易摔倒", "怕摔倒", "差点摔倒", "险些摔倒", "万一摔倒", "会摔倒", "防止摔倒", "别摔倒", "容易跌倒", "怕跌倒", "差点跌倒", "万一跌倒", "会跌倒",
 	"容易走失", "怕走失", "怕走丢", "容易走丢", "万一走丢", "防走失", "防止走失",
+	// A fire over, its family asking for help.
+	"失火的人家", "失火的那家", "失火的那户", "失火那家", "失火那户", "着过火",
 }
 
 // Emergency reports whether text reads as an emergency (a gas smell, fire or smoke,
 // someone trapped in a lift, a missing person, a fall, water pouring through a ceiling, an
 // elderly person not answering the door) and the category it then belongs to. Negated
 // cues (没有燃气味) are not told apart: a false alarm costs a call, a missed one a life.
+// An emergency blamed on something to put right (滑倒 on 雪没人扫) is one with no category
+// ("", true): urgent, filed where Classify puts it.
 func Emergency(text string) (category string, ok bool) {
 	// A stove that will not light (燃气灶打不着火) speaks of fire but is no emergency, nor is
 	// a fire or a fall feared (万一着火, 老人容易摔倒, 差点摔倒): a hazard to remove, not an
@@ -525,6 +545,10 @@ func Emergency(text string) (category string, ok bool) {
 	}
 	for _, c := range emergencyCues() {
 		if has(c.what) && (len(c.with) == 0 || has(c.with)) {
+			if has(c.cause) {
+				ok = true
+				continue
+			}
 			return c.category, true
 		}
 	}

@@ -78,6 +78,8 @@ var lexicon = map[string][]lexField{
 		{0, "坏啦 坏的 坏咯 不好使 不好用 不管用 不能用 用不了 没法用 失灵 不灵 不转 不动了 不运转 停摆 卡住 卡死 卡了 关不住 老化 该修 该换 修修 修下 检修 抢修 更换 换新 换一个 换个新的 修不好 没修好 还没修 修了又坏 老是坏 总坏 又坏 给修 给看看 来看看 派人来 来个人看"},
 		// Masks: words that hold a shorter keyword of another kind.
 		{-1, "卫生间 厕所 洗手间 锅炉房 水泵房 泵房 配电房 配电室 自行车棚 电动车棚"},
+		// Mask: the wind blowing all day (刮了一天) is no car scratched (刮了).
+		{-1, "刮了一天 刮大风 刮风"},
 	},
 	"环境卫生": {
 		{0, "广告 贴满 堆成山"},
@@ -116,6 +118,9 @@ var lexicon = map[string][]lexField{
 		{0, "野广告 贴广告 广告贴 乱写乱画 乱涂乱画 发传单 传单 喷号 喷字 办证"},
 		// Litter.
 		{0, "乱丢 乱泼 往下倒 瓜子皮 果皮 纸屑 废纸 卫生纸 尿不湿 纸尿裤 卫生巾 口香糖 泔水 菜叶 菜叶子 公厕"},
+		// Dust and sand storms, a stairwell to sweep; snow left on a path until it is ice;
+		// branches to trim (给修一修 said of a tree: see the combo in DefaultCategories).
+		{4, "沙尘暴 沙尘 全是土 一层土 一层灰 好多灰 都是灰 踩成冰 冻成冰 雪没人扫 雪没人铲 雪也不扫"},
 	},
 	"治安消防": {
 		{1, "量血压"},
@@ -196,6 +201,15 @@ var lexicon = map[string][]lexField{
 		{1, "不安全 裸露 广告牌 招牌"},
 		// Masks: 偷偷 is secretly, 贼 also means very, 火 is in many a word.
 		{-1, "火锅 火车 上火 火腿 火柴 发火 火气 火大 恼火 火急 火急火燎 偷偷 偷懒 贼多 贼大 贼拉 贼快 贼慢 贼黑 贼亮 贼好 贼贵 贼难"},
+		// Wires burnt in a meter box, a burning smell: a fire hazard, whatever the box.
+		{5, "电线烧 线烧了 烧得黑 焦糊味 糊味儿 烧焦味"},
+		// Someone at the door at night, pulling it or ringing and not saying who (see the
+		// combo in DefaultCategories).
+		{4, "使劲拽 拽门 拽单元门"},
+		{3, "半夜有人 深更半夜有人 大半夜有人"},
+		{2, "不吭声"},
+		// Money sent to a stranger met online to invest: fraud, however it is told.
+		{4, "投资 赚大钱 稳赚 高回报 回报高 手机上认识 网上认识 网友 转了两万 转了一万 转了好几万"},
 	},
 	"交通停车": {
 		{0, "车队 婚车 路口堵 堵路口 把路口"},
@@ -231,6 +245,9 @@ var lexicon = map[string][]lexField{
 		// Gates, fees, passes.
 		{0, "保安不让进 门岗不让进 不让进 外来车辆 社会车辆 停车卡 月卡 车辆登记 地桩 石墩 挡车 锥桶 占位 充电车位 油车占 地库"},
 		{1, "收费"},
+		// Vehicles decide: a street lined with cars, a parking lock, a disabled person's
+		// space taken, a shed too full to push a bike in.
+		{5, "停满了车 都停满了 地锁 装了地锁 装地锁 残疾人车位 无障碍车位 车占着 被别人的车 代步车 推不进去 推不出来 教练车 练车"},
 	},
 	"矛盾纠纷": {
 		{4, "吵得不行 吵得受不了 吵得没法"},
@@ -288,6 +305,9 @@ var lexicon = map[string][]lexField{
 		{0, "打老婆 打媳妇 打孩子 两口子 小两口 分家 财产 遗产 房产 房本 不养老人 不孝 虐待"},
 		// Money.
 		{0, "欠账 欠款 工钱 房租 中介 业委会 退钱 合同 消费纠纷 商家"},
+		// A neighbour who cannot be reached about a leak, a shared space fenced or locked for
+		// oneself (围起来当自家, 锁都给换了).
+		{4, "也不接 电话不接 不接电话 联系不上 找不着人 围起来 锁都给换了 换了锁 占着不让 据为己有"},
 	},
 	"帮扶救助": {
 		{3, "不会弄 自己弄不了"},
@@ -327,6 +347,9 @@ var lexicon = map[string][]lexField{
 		// Masks: an organ, a fall only feared or nearly had, seeing and hearing (看不见了 is
 		// no 不见了).
 		{-1, "看不见 听不见 看不清 心脏 差点摔 容易摔 怕摔 差点摔倒 容易摔倒 怕摔倒 容易跌倒"},
+		// Help one applies for: a meal table, a family burnt out.
+		{5, "老年饭桌 饭桌 助老餐 烧没了 住的地方都没有 能不能捐 大家捐 大伙捐 捐点钱给"},
+		{3, "做不动"},
 	},
 	"其他": {
 		{0, "打印 复印 打印机 扫描 量一量"},
@@ -340,6 +363,8 @@ var lexicon = map[string][]lexField{
 		{0, "问一下 问问 想问 打听 怎么办 在哪办 去哪办 在哪里办 哪里办 咋办理 开证明 居住证 居住证明 户口本 户籍 迁户口 落户 新农合 城乡居民 退休认证 生存认证 资格认证 接种 打疫苗 免费体检 核酸 报个名 参加 培训班 兴趣班 书法 书法班 合唱 合唱队 舞蹈队 太极 模特队 志愿服务 志愿者 党员 组织关系 报到 登记 选举 投票 普查 政策 通知 几点上班 啥时候上班 什么时候上班 电话多少 联系方式 联系电话 提个建议 意见 提议 锦旗 捐 捐赠 捐款 借用 借一下 场地 预约 开会 快递柜 代收 失物招领 捡到 宽带 有线电视 缴费 交费 在哪交 怎么交 领取 物资"},
 		{1, "咋办 办理 认证"},
 		{4, "谢谢社区 感谢社区 谢谢你们 感谢你们"},
+		// Questions about a fee, a notice, a licence or a plan, with no problem said.
+		{5, "是真的假的 真的假的 是真的吗 要不要掏钱 要掏钱 掏钱 要花钱 花钱不 在哪交 在哪办 咋报名 怎么报名 办狗证 狗证 老旧小区改造 小区改造"},
 	},
 }
 

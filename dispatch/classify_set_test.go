@@ -218,8 +218,13 @@ func (s *share) log(t *testing.T) {
 
 // TestReportSet measures categories (as a report is filed: ReportCategory) and places on
 // the tuning share and the held-out shares. The tuning share is three quarters of
-// reportSet and all of fresh_setA.tsv; the keyword table and the place rules were tuned on
-// it only. Every fourth message of reportSet (index 3, 7, 11, …) is held out, and so is
+// reportSet, all of fresh_setA.tsv and all of fresh_setC.tsv (also reported on its own);
+// the keyword table and the place rules were tuned on it only. fresh_setC.tsv was written
+// by someone who had not seen the classifier, independently of sets A and B; the lead
+// measured it at 78% of categories before the lexicon rounds and 81% after, and it was
+// then tuned on. Its one place miss is left as it is: 对面楼顶上有人养了一大群鸽子 is read as
+// 楼顶, where the label has no place; the roof is where the pigeons are, if not the flat
+// that complains. Every fourth message of reportSet (index 3, 7, 11, …) is held out, and so is
 // all of fresh_setB.tsv, written by the same person as fresh_setA.tsv and first read after
 // the tuning was committed (575fd1f); nothing was tuned on it afterwards.
 //
@@ -228,6 +233,7 @@ func TestReportSet(t *testing.T) {
 	tune := &share{name: "tuning"}
 	held := &share{name: "held out (reportSet)"}
 	setB := &share{name: "held out (fresh_setB)"}
+	setC := &share{name: "tuning (fresh_setC)"}
 	both := &share{name: "held out (both)"}
 	elderly := 0
 	for i, c := range reportSet {
@@ -242,11 +248,15 @@ func TestReportSet(t *testing.T) {
 	for _, c := range freshFile(t, "fresh_setA.tsv") {
 		tune.add(t, c)
 	}
+	for _, c := range freshFile(t, "fresh_setC.tsv") {
+		tune.add(t, c)
+		setC.add(t, c)
+	}
 	for _, c := range freshFile(t, "fresh_setB.tsv") {
 		setB.add(t, c)
 		both.add(t, c)
 	}
-	for _, s := range []*share{tune, held, setB, both} {
+	for _, s := range []*share{tune, setC, held, setB, both} {
 		s.log(t)
 	}
 	if len(reportSet) < 120 || elderly*2 < len(reportSet) {

@@ -128,6 +128,10 @@ var defaultCategories = sync.OnceValue(func() []Category {
 		// report of a problem not solved, not a dispute between neighbours.
 		{A: []string{"跟物业", "找物业", "给物业", "告诉物业", "物业说", "物业也", "问物业", "向物业", "跟保安", "找保安", "跟社区", "找社区", "向社区", "反映了", "反映过", "打电话", "打了好几次电话", "投诉了", "投诉过", "报修了", "报修过", "打12345", "打了12345"}, B: []string{"也不管", "说了也不管", "说了也不听", "说了也没用", "说了好几次", "说了好几回", "也不听", "也不接"}, Credit: -5},
 	}
+	// A parking space taken or locked: parking, whoever took it.
+	cats[3].Combos = []Combo{
+		{A: []string{"车位"}, B: []string{"地锁", "占着", "被占", "占了", "给占"}, Credit: 4},
+	}
 	// Branches to trim: a tree with 修一修 or 剪 is no repair.
 	cats[1].Combos = []Combo{
 		{A: []string{"树", "枝子", "树枝", "树杈"}, B: []string{"修一修", "修一下", "修修", "剪", "砍", "挡"}, Credit: 4},
@@ -139,6 +143,10 @@ var defaultCategories = sync.OnceValue(func() []Category {
 	cats[2].Combos = []Combo{
 		// A fire lane with cars on it is a fire hazard, however full the street is.
 		{A: []string{"消防通道"}, B: []string{"车"}, Credit: 3},
+		// Wires, sockets or a meter box that burn, spark or smell burnt: a fire hazard.
+		{A: []string{"电表箱", "电箱", "配电箱", "电闸", "电线", "插座", "插线板"}, B: []string{"焦味", "糊味", "烧焦", "烧得", "烧了", "火星", "啪啪响"}, Credit: 4},
+		// Charging with a line run out of a window or down the stairs: 飞线充电.
+		{A: []string{"充电", "充电器"}, B: []string{"电线", "吊下来", "吊下", "拉下来", "拉线", "插线板", "接线板"}, Credit: 3},
 		// Someone pulling doors or ringing bells at night.
 		{A: []string{"半夜", "夜里", "深夜", "晚上"}, B: []string{"拽", "按门铃", "按我家门铃", "敲门", "敲我家门", "拍门", "拧门把手"}, Credit: 3},
 		{A: []string{"楼道", "楼梯"}, B: []string{"堆", "摆满", "放了好多", "占满"}, Credit: 4},
@@ -522,6 +530,7 @@ var hypothetical = []string{
 	"容易走失", "怕走失", "怕走丢", "容易走丢", "万一走丢", "防走失", "防止走失",
 	// A fire over, its family asking for help.
 	"失火的人家", "失火的那家", "失火的那户", "失火那家", "失火那户", "着过火",
+	"着火以后", "着火之后", "着火后", "失火以后", "失火之后", "失火后", "火灾以后", "火灾之后", "火灾后",
 }
 
 // Emergency reports whether text reads as an emergency (a gas smell, fire or smoke,
@@ -552,5 +561,5 @@ func Emergency(text string) (category string, ok bool) {
 			return c.category, true
 		}
 	}
-	return "", false
+	return "", ok
 }

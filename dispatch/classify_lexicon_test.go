@@ -24,7 +24,9 @@ import (
 // add they told the property company and nothing was done, which is no dispute between
 // neighbours (7 of 11 before); and a batch on the seasons and holidays (24 of 26 before,
 // one relabelled: a fire lane blocked is 治安消防 by the table's own rule); a call the
-// resident made is no scam. The last batch, in set A's manner, was 26 of 28 before.
+// resident made is no scam. The last batch, in set A's manner, was 26 of 28 before. Then
+// set C's causes said in other words (25 of 28 before), and a batch checking that the
+// rules for them do not reach too far (19 of 20 before).
 var lexiconCases = `
 设施维修: 暖气片一点都不烫手 屋里冷得穿棉袄
 设施维修: 我家暖气上面热下面凉 是不是该放气了
@@ -776,6 +778,54 @@ var lexiconCases = `
 帮扶救助: 我是低保户 孩子考上大学了 学费凑不齐
 其他: 哎我想问问社区有没有那个量血压的地方 我想天天去量一量
 其他: 社区能不能帮忙打印个东西 我家没打印机
+其他: 听说明年物业费要涨 是真的假的
+其他: 今年的有线电视费去哪交啊 还是在原来那个营业厅吗
+其他: 我想给家里的猫办个证 要去哪办 花不花钱
+其他: 小区要装充电桩了是真的吗 我们要不要出钱
+其他: 社区那个书法班咋报名 收不收钱
+帮扶救助: 我一个人腿不好 听说社区有送餐的 咋申请啊
+帮扶救助: 我们家困难 想申请个临时救助 找谁办
+交通停车: 楼下路两边停满了车 120的车开不进来 耽误了好久
+交通停车: 有人在楼下的公共车位上装地锁 占着不让别人停
+交通停车: 小区里天天有教练车练车 转来转去的 孩子都不敢出门
+交通停车: 我们单元门口残疾人车位老被外面的车占
+治安消防: 我妈在网上认识个人 让她投资理财 已经转了五万了
+治安消防: 有人拉我爸进群说投资养老项目能赚钱 他把存款都转过去了
+环境卫生: 昨天刮大风 楼道里全是沙子和土 没人打扫
+环境卫生: 楼后面的树枝子都伸到我家阳台了 能不能来剪一剪
+环境卫生: 路上的冰没人铲 我早上滑了一跤 腰都摔疼了
+环境卫生: 门口那几棵树好多年没修剪了 枝子挡着路灯
+治安消防: 地下室的电线冒火星子 一股烧焦的糊味
+治安消防: 楼道电表箱里啪啪响 闻着有股焦味
+矛盾纠纷: 楼上家卫生间往下渗水 我家顶都湿了 敲门也没人开
+矛盾纠纷: 楼上漏水到我家 他家说不是他家的事 不给修
+矛盾纠纷: 一楼那家把楼梯底下围起来当储藏室了 还上了锁
+矛盾纠纷: 地下室的公共过道被对门占着 锁都给换了
+治安消防: 夜里两点有人敲我家门 问是谁又不说话 吓死人了
+治安消防: 这几天晚上老有个男的在单元门口转悠 挨家挨户拽门
+帮扶救助: 5号楼那家着火以后啥都没了 社区能不能组织大家捐点东西
+帮扶救助: 隔壁老太太不会用手机交水费 家里停水好几天了
+帮扶救助: 我是残疾人 想申请个轮椅 找谁
+设施维修: 楼上卫生间的管子漏水 是楼里的主管道 物业打电话也不接
+设施维修: 树把路灯挡住了 路灯也坏了好几天
+设施维修: 楼道的电表箱门掉了 一直没人修
+设施维修: 车棚的顶子被风刮坏了 下雨车都淋湿
+矛盾纠纷: 晚上十二点楼上还在拖椅子 敲门跟他说也不听
+矛盾纠纷: 对门把他家的鞋柜杂物都放在楼道里 占着一大块 说他也不听
+帮扶救助: 我妈八十多了 在雪地里摔倒了 起不来 快来人帮忙
+治安消防: 三号楼五楼着火了 冒黑烟
+治安消防: 楼道里有人充电 电线从窗户吊下来
+交通停车: 小区门口天天堵车 接孩子的车停得乱七八糟
+环境卫生: 垃圾桶旁边的垃圾好几天没人收了 臭得很
+其他: 请问社区的老年大学在哪报名
+帮扶救助: 我是低保户 今年的取暖补贴咋申请
+治安消防: 有人打电话说我儿子出事了 让我转钱
+矛盾纠纷: 隔壁家的狗天天半夜叫 吵得睡不着
+交通停车: 消防车道那边停满了私家车 救护车都进不来
+设施维修: 单元门的门铃坏了 按了没反应
+其他: 咱们小区今年还评文明家庭吗 咋报名
+环境卫生: 楼下花坛里全是烟头和塑料袋 好久没人打扫了
+治安消防: 楼下配电箱里冒烟了 还有烧焦的味道
 `
 
 // TestLexicon checks the lexicon on lexiconCases, and that no word is a keyword of two
@@ -823,6 +873,10 @@ func TestLexiconUrgency(t *testing.T) {
 		{"五楼着火了 快来人", "治安消防", true},
 		{"屋里一股煤气味", "治安消防", true},
 		{"2号楼1201室的老人想申请助餐", "帮扶救助", false},
+		// A fall blamed on snow not cleared is urgent, filed where the table puts it; a
+		// fire over, its family asking for help, is no emergency.
+		{"北门的雪没人扫 踩成冰了 好几个人滑倒 有个老头摔了一跤", "环境卫生", true},
+		{"3号楼失火的那家啥都烧没了 大家能不能捐点钱", "帮扶救助", false},
 	} {
 		cat, urgent := ReportCategory(c.text, cats)
 		if cat != c.category || urgent != c.urgent {

@@ -24,23 +24,43 @@ type inbound struct {
 func newInbound() *inbound { return &inbound{wake: make(chan struct{}, 1)} }
 
 // receiveJournaled keeps m in the journal (fsynced) and queues it for Redis; the
-// transport may acknowledge m once it returns nil.
+// transport may acknowledge m once it returns nil. A full journal while Redis is up is
+// waited on for a moment: the keeper is draining it (a restart replays what an outage left,
+// and WeChat hands over again the messages of the batch it could not finish, which Redis
+// only finds to be duplicates), and refusing at once would end the session again and again
+// for a journal that is only seconds from having room.
 func (b *Bot) receiveJournaled(ctx context.Context, m dispatch.Message) error {
+	var waited time.Duration
+	for {
+		err := b.journal(m)
+		if !errors.Is(err, ErrJournalFull) || waited >= journalRoomWait ||
+			b.opts.Health != nil && !b.opts.Health.Up() || b.opts.Sleep(ctx, journalRoomPoll) != nil {
+			b.journalState(ctx, err)
+			if err != nil {
+				return fmt.Errorf("bot: keep %s:%s: %w", m.Transport, m.ID, err)
+			}
+			return nil
+		}
+		waited += journalRoomPoll
+	}
+}
+
+// How long a message waits for room in a full journal while Redis is up, and how often it
+// looks.
+const (
+	journalRoomWait = 3 * time.Second
+	journalRoomPoll = 20 * time.Millisecond
+)
+
+// journal adds m to the journal and queues it for the keeper, under in.mu so that the
+// journal's order is the queue's.
+func (b *Bot) journal(m dispatch.Message) error {
 	in := b.inbound
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	added, err := b.opts.Journal.Add(m)
 	if err != nil {
-		if errors.Is(err, ErrJournalFull) && !in.full {
-			in.full = true
-			b.log.ErrorContext(ctx, "inbound journal full: new messages are refused (not acknowledged) until Redis takes the waiting ones",
-				"waiting", b.opts.Journal.Len(), "max", b.opts.Journal.Max())
-		}
-		return fmt.Errorf("bot: keep %s:%s: %w", m.Transport, m.ID, err)
-	}
-	if in.full {
-		in.full = false
-		b.log.InfoContext(ctx, "inbound journal has room again", "waiting", b.opts.Journal.Len())
+		return err
 	}
 	if added {
 		in.q = append(in.q, m)
@@ -50,6 +70,22 @@ func (b *Bot) receiveJournaled(ctx context.Context, m dispatch.Message) error {
 		}
 	}
 	return nil
+}
+
+// journalState logs a full journal once, and once when it has room again.
+func (b *Bot) journalState(ctx context.Context, err error) {
+	in := b.inbound
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	switch full := errors.Is(err, ErrJournalFull); {
+	case full && !in.full:
+		in.full = true
+		b.log.ErrorContext(ctx, "inbound journal full: new messages are refused (not acknowledged) until Redis takes the waiting ones",
+			"waiting", b.opts.Journal.Len(), "max", b.opts.Journal.Max())
+	case err == nil && in.full:
+		in.full = false
+		b.log.InfoContext(ctx, "inbound journal has room again", "waiting", b.opts.Journal.Len())
+	}
 }
 
 // head returns the oldest queued message, waiting for one until ctx ends.

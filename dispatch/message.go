@@ -58,6 +58,10 @@ type Message struct {
 	// for, so the tap goes through the same grammar, store operation and op-id de-dup as
 	// typing it; its answer restates the card (Post.Card with Update).
 	Tap bool `json:",omitempty"`
+	// Category is a category the sender chose (an Open311 request's service code). A
+	// report filed from the message takes it instead of the keyword table's guess when it
+	// is one of the community's categories.
+	Category string `json:",omitempty"`
 }
 
 // Post is one outbound message: dispatch decides the words and who is mentioned; the

@@ -275,7 +275,8 @@ func (s *Server) o311Post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := r.PostFormValue("service_code")
-	if _, ok := nameOf(code); !ok {
+	category, ok := nameOf(code)
+	if !ok {
 		o311Fail(w, http.StatusBadRequest, "service_code not found: see services.json")
 		return
 	}
@@ -296,6 +297,9 @@ func (s *Server) o311Post(w http.ResponseWriter, r *http.Request) {
 		Chat: dispatch.Chat{User: ref, Transport: Open311Transport},
 		From: dispatch.Sender{Nick: "Open311", Ref: "open311"},
 		Text: text, At: now,
+	}
+	if code != "other" {
+		m.Category = category // "other" says the sender did not choose: the keywords decide
 	}
 	if err := s.opts.Receive(r.Context(), m); err != nil {
 		s.o311Internal(w, r, err)

@@ -124,6 +124,8 @@ var defaultCategories = sync.OnceValue(func() []Category {
 	// A neighbour whose doing reaches one's home: 隔壁…占了我家门口, 楼上…溅我家窗户.
 	cats[4].Combos = []Combo{
 		{A: []string{"邻居", "隔壁", "对门", "楼上", "一楼的", "那家", "那户", "住户", "他家", "他们家"}, B: []string{"我家", "我们家", "咱家"}, Credit: 2},
+		// A neighbour's things stacked where one keeps one's own: 堆了一堆他家的….
+		{A: []string{"他家的", "他们家的"}, B: []string{"堆了", "堆着", "堆满", "被人占"}, Credit: 5},
 		// Told the property company, the guards or the community and nothing done: the
 		// report of a problem not solved, not a dispute between neighbours.
 		{A: []string{"跟物业", "找物业", "给物业", "告诉物业", "物业说", "物业也", "问物业", "向物业", "跟保安", "找保安", "跟社区", "找社区", "向社区", "反映了", "反映过", "打电话", "打了好几次电话", "投诉了", "投诉过", "报修了", "报修过", "打12345", "打了12345"}, B: []string{"也不管", "说了也不管", "说了也不听", "说了也没用", "说了好几次", "说了好几回", "也不听", "也不接"}, Credit: -5},
@@ -135,6 +137,8 @@ var defaultCategories = sync.OnceValue(func() []Category {
 	// Branches to trim: a tree with 修一修 or 剪 is no repair.
 	cats[1].Combos = []Combo{
 		{A: []string{"树", "枝子", "树枝", "树杈"}, B: []string{"修一修", "修一下", "修修", "剪", "砍", "挡"}, Credit: 4},
+		// Water standing until it stinks and breeds insects: sanitation, whatever drain holds it.
+		{A: []string{"发臭", "臭了", "臭水", "臭烘烘", "臭气", "恶臭", "臭味", "发黑"}, B: []string{"蚊子", "苍蝇", "蚊虫", "孑孓", "生蛆", "蛆"}, Credit: 6},
 	}
 	// Cut off because one cannot pay online: someone to help, not a line to repair.
 	cats[5].Combos = []Combo{
@@ -150,6 +154,10 @@ var defaultCategories = sync.OnceValue(func() []Category {
 		// Someone pulling doors or ringing bells at night.
 		{A: []string{"半夜", "夜里", "深夜", "晚上"}, B: []string{"拽", "按门铃", "按我家门铃", "敲门", "敲我家门", "拍门", "拧门把手"}, Credit: 3},
 		{A: []string{"楼道", "楼梯"}, B: []string{"堆", "摆满", "放了好多", "占满"}, Credit: 4},
+		// Fire or sparks near what burns easily (dry grass, leaves, firewood).
+		{A: []string{"火星", "烧纸", "烧东西", "火苗", "明火", "烟头", "放鞭炮", "烧香"}, B: []string{"枯草", "干草", "枯叶", "柴火", "纸箱", "易燃"}, Credit: 6},
+		// A remedy or a product sold as a cure: a sales pitch to the elderly.
+		{A: []string{"保健品", "药", "产品", "仪", "床垫", "偏方", "茶"}, B: []string{"能治", "包治", "根治", "治好", "治百病", "能降血压", "能降血糖"}, Credit: 6},
 		// Someone at the door who claims to be from a company or an office: a pretext.
 		{A: []string{"自称", "假装", "假扮", "说他是", "说他们是", "说自己是", "人说是", "电话说是", "敲门说是"}, B: []string{"公司", "局", "部门", "社区", "物业", "街道", "银行", "客服", "医院", "派出所", "公安", "法院", "民政", "普查", "燃气", "供暖", "自来水", "电力"}, Credit: 4},
 	}
@@ -353,6 +361,10 @@ func ExtractPlace(text string) string {
 		// 12号楼楼顶漏水，602室天花板都湿了: the room said apart belongs to the building.
 		if !strings.HasSuffix(best, "室") {
 			for i := 0; i < len(t.r); i++ {
+				// …501室跟601室: a second flat said with the first is no room of the building.
+				if strings.ContainsRune("和跟与、", t.at(i-1)) {
+					continue
+				}
 				if p, n := t.place(i); n > 0 && p != best && strings.HasSuffix(p, "室") && !strings.ContainsAny(p, "楼栋幢单元") {
 					return best + p
 				}
@@ -375,6 +387,19 @@ func ExtractPlace(text string) string {
 		}
 	}
 	return best
+}
+
+// anotherRoom reports whether a second room follows the room number ending at k: 和, 跟,
+// 与 or 、 and a number (202和302, 202室和302室).
+func (t *text) anotherRoom(k int) bool {
+	if r := t.at(k); r == '室' || r == '号' || r == '屋' {
+		k++
+	}
+	if !strings.ContainsRune("和跟与、", t.at(k)) {
+		return false
+	}
+	_, _, _, ok := t.number(k + 1)
+	return ok
 }
 
 // place reads a numbered place starting at i and returns it normalized and the number of
@@ -430,7 +455,8 @@ func (t *text) place(i int) (string, int) {
 	}
 	// Room: 301室, 301号, 301屋, or a bare 301 after a building or unit; in Chinese only
 	// as a room number is said, digit by digit (五零一, 六零二室).
-	if n, k, chinese, ok := t.number(j); ok && (!chinese || n >= 100 && n < 10000 && k-j == len(strconv.Itoa(n))) {
+	// Two flats said together (202和302吵起来了) are no one room: the place is their unit.
+	if n, k, chinese, ok := t.number(j); ok && (!chinese || n >= 100 && n < 10000 && k-j == len(strconv.Itoa(n))) && !t.anotherRoom(k) {
 		switch {
 		case t.at(k) == '室' || t.at(k) == '屋' || parts > 0 && t.at(k) == '号':
 			mark := string(t.at(k))

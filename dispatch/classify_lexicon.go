@@ -121,6 +121,8 @@ var lexicon = map[string][]lexField{
 		// Dust and sand storms, a stairwell to sweep; snow left on a path until it is ice;
 		// branches to trim (给修一修 said of a tree: see the combo in DefaultCategories).
 		{4, "沙尘暴 沙尘 全是土 一层土 一层灰 好多灰 都是灰 踩成冰 冻成冰 雪没人扫 雪没人铲 雪也不扫"},
+		// Ice on a path or a slope, and what one asks to be done about it.
+		{4, "全是冰 都是冰 一层冰 结了冰 冻了一层 铲一下 铲一铲 铲铲 撒点盐 撒点融雪剂 撒点沙子"},
 	},
 	"治安消防": {
 		{1, "量血压"},
@@ -210,6 +212,8 @@ var lexicon = map[string][]lexField{
 		{2, "不吭声"},
 		// Money sent to a stranger met online to invest: fraud, however it is told.
 		{4, "投资 赚大钱 稳赚 高回报 回报高 手机上认识 网上认识 网友 转了两万 转了一万 转了好几万"},
+		// Someone trying car doors one after another, who runs when seen: a thief.
+		{5, "拉车门 拽车门 扒车门 试车门 挨个拉 挨个拽 挨个试 砸车窗 一照就跑 被人拉开 被翻了 被人翻"},
 	},
 	"交通停车": {
 		{0, "车队 婚车 路口堵 堵路口 把路口"},
@@ -308,6 +312,8 @@ var lexicon = map[string][]lexField{
 		// A neighbour who cannot be reached about a leak, a shared space fenced or locked for
 		// oneself (围起来当自家, 锁都给换了).
 		{4, "也不接 电话不接 不接电话 联系不上 找不着人 围起来 锁都给换了 换了锁 占着不让 据为己有"},
+		// A shared corner sealed off and used as one's own store.
+		{4, "当他家 当他们家 当自己家 全封起来 封起来了 上了把锁"},
 	},
 	"帮扶救助": {
 		{3, "不会弄 自己弄不了"},
@@ -350,6 +356,8 @@ var lexicon = map[string][]lexField{
 		// Help one applies for: a meal table, a family burnt out.
 		{5, "老年饭桌 饭桌 助老餐 烧没了 住的地方都没有 能不能捐 大家捐 大伙捐 捐点钱给 啥都没了 全都没了"},
 		{3, "做不动"},
+		// Someone who cannot do a small job himself and asks for a hand at home.
+		{4, "够不着 自己够不着 上门帮 帮忙换 帮着换 帮换 帮他换 帮我换 找个志愿者 找志愿者 志愿者上门 派个志愿者"},
 	},
 	"其他": {
 		{0, "打印 复印 打印机 扫描 量一量"},
@@ -365,6 +373,12 @@ var lexicon = map[string][]lexField{
 		{4, "谢谢社区 感谢社区 谢谢你们 感谢你们"},
 		// Questions about a fee, a notice, a licence or a plan, with no problem said.
 		{5, "是真的假的 真的假的 是真的吗 要不要掏钱 要掏钱 掏钱 要花钱 花钱不 在哪交 在哪办 咋报名 怎么报名 办狗证 狗证 老旧小区改造 小区改造"},
+		// What a fee costs and whom to pay; what a notice means; when a service begins; benches
+		// to rest on (asked for, not broken).
+		{5, "一年多少钱 一个月多少钱 一平多少钱 收多少钱 交多少钱 要多少钱 找谁交 交给谁 去哪交 通知上说 通知里说 是停一整天 停一整天 停半天 提前接点水 提前接水 啥时候开始打 什么时候开始打 是不是不要钱 要不要钱 是不是免费 免费吗"},
+		{2, "刚搬来 刚搬到 长椅 长凳 歇脚 歇歇脚 坐着歇 歇一歇"},
+		// A health station names a place, not dirt (卫生).
+		{1, "卫生服务站 卫生服务中心 卫生站 卫生院"},
 	},
 }
 

@@ -231,6 +231,9 @@ func (s *share) log(t *testing.T) {
 // fresh_setD.tsv (also reported on its own) was written by someone who had not seen the
 // classifier; the lead measured it sealed at 87% of categories, then 88% after set C's
 // tuning, and it was then tuned on (88 → 100 of 100 categories).
+// fresh_setE.tsv (also reported on its own) was written by someone who had not seen the
+// classifier; the lead measured it sealed at 89% of categories before and after set D's
+// tuning, and it was then tuned on.
 //
 //	go test -run TestReportSet -v ./dispatch/
 func TestReportSet(t *testing.T) {
@@ -239,6 +242,7 @@ func TestReportSet(t *testing.T) {
 	setB := &share{name: "held out (fresh_setB)"}
 	setC := &share{name: "tuning (fresh_setC)"}
 	setD := &share{name: "tuning (fresh_setD)"}
+	setE := &share{name: "tuning (fresh_setE)"}
 	both := &share{name: "held out (both)"}
 	elderly := 0
 	for i, c := range reportSet {
@@ -261,11 +265,15 @@ func TestReportSet(t *testing.T) {
 		tune.add(t, c)
 		setD.add(t, c)
 	}
+	for _, c := range freshFile(t, "fresh_setE.tsv") {
+		tune.add(t, c)
+		setE.add(t, c)
+	}
 	for _, c := range freshFile(t, "fresh_setB.tsv") {
 		setB.add(t, c)
 		both.add(t, c)
 	}
-	for _, s := range []*share{tune, setC, setD, held, setB, both} {
+	for _, s := range []*share{tune, setC, setD, setE, held, setB, both} {
 		s.log(t)
 	}
 	if len(reportSet) < 120 || elderly*2 < len(reportSet) {

@@ -126,6 +126,9 @@ var defaultCategories = sync.OnceValue(func() []Category {
 		{A: []string{"邻居", "隔壁", "对门", "楼上", "一楼的", "那家", "那户", "住户", "他家", "他们家"}, B: []string{"我家", "我们家", "咱家"}, Credit: 2},
 		// A neighbour's things stacked where one keeps one's own: 堆了一堆他家的….
 		{A: []string{"他家的", "他们家的"}, B: []string{"堆了", "堆着", "堆满", "被人占"}, Credit: 5},
+		// The flat above that keeps throwing things down (楼上老往下扔) is a neighbour; someone
+		// throwing from above (楼上有人往下扔) is 治安消防.
+		{A: []string{"楼上老", "楼上总", "楼上天天", "楼上家", "楼上那家", "楼上的总", "楼上的老"}, B: []string{"往下扔", "往下丢", "往下倒", "往下泼"}, Credit: 4},
 		// Told the property company, the guards or the community and nothing done: the
 		// report of a problem not solved, not a dispute between neighbours.
 		{A: []string{"跟物业", "找物业", "给物业", "告诉物业", "物业说", "物业也", "问物业", "向物业", "跟保安", "找保安", "跟社区", "找社区", "向社区", "反映了", "反映过", "打电话", "打了好几次电话", "投诉了", "投诉过", "报修了", "报修过", "打12345", "打了12345"}, B: []string{"也不管", "说了也不管", "说了也不听", "说了也没用", "说了好几次", "说了好几回", "也不听", "也不接"}, Credit: -5},

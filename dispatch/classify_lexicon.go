@@ -82,6 +82,11 @@ var lexicon = map[string][]lexField{
 		{-1, "刮了一天 刮大风 刮风"},
 	},
 	"环境卫生": {
+		// Set E: trees grown into windows are the greenery's, mosquitoes one asks to have sprayed.
+		{4, "枝子都伸 枝子伸 树枝伸 树枝都伸 树杈伸 树杈都伸 伸到窗 伸进窗"},
+		{2, "榆树 杨树 柳树 槐树"},
+		{3, "打药 打个药 喷药 喷个药 打点药 喷点药"},
+		{4, "咬得睡不着 叮得睡不着 咬得一身包 咬一身包"},
 		{0, "广告 贴满 堆成山"},
 		{1, "宣传栏"},
 		{0, "淤泥 清淤 煤烟 煤烟子 烧煤"},
@@ -216,6 +221,8 @@ var lexicon = map[string][]lexField{
 		{5, "拉车门 拽车门 扒车门 试车门 挨个拉 挨个拽 挨个试 砸车窗 一照就跑 被人拉开 被翻了 被人翻"},
 	},
 	"交通停车": {
+		// Set E: a parked car scraped or a car no one owns up to in the way.
+		{3, "后视镜 车让人蹭 车被人蹭 车被蹭 车叫人蹭 谁的车 谁家的车"},
 		{0, "车队 婚车 路口堵 堵路口 把路口"},
 		{0, "电单车 共享电单车 共享电动车"},
 		{0, "车库门口 车库出口 车库入口 充电桩被占 占着充电桩"},
@@ -254,6 +261,9 @@ var lexicon = map[string][]lexField{
 		{5, "停满了车 都停满了 地锁 装了地锁 装地锁 残疾人车位 无障碍车位 车占着 被别人的车 代步车 推不进去 推不出来 教练车 练车"},
 	},
 	"矛盾纠纷": {
+		// Set E: a neighbour's own junk put in the way, a neighbour's pigeons.
+		{3, "放他的 放他家的 堆他的 堆他家的 搁他的 搁他家的"},
+		{4, "鸽子棚 鸽子笼 搭鸽棚 鸽棚"},
 		{4, "吵得不行 吵得受不了 吵得没法"},
 		// Told and nothing done weighs little by itself: the property company may be the
 		// one told (a combo then takes it back); 说了也不听 is a neighbour.
@@ -316,6 +326,9 @@ var lexicon = map[string][]lexField{
 		{4, "当他家 当他们家 当自己家 全封起来 封起来了 上了把锁"},
 	},
 	"帮扶救助": {
+		// Set E: someone taken ill behind a door; the community canteen's meals for the old.
+		{4, "犯病了 犯病 发病了 病犯了"},
+		{4, "社区食堂 老年食堂 长者食堂 老年餐桌"},
 		{3, "不会弄 自己弄不了"},
 		{0, "来看看我 看看我 定期 探访 上门看看 馒头咸菜 吃馒头 就咸菜 吃不好 吃了上顿没下顿 上顿不接下顿"},
 		// Who one is (old, alone, frail) is said as the reason a problem hurts as often as
@@ -361,6 +374,8 @@ var lexicon = map[string][]lexField{
 		{4, "自己够不着 上门帮 帮忙换 帮着换 帮换 帮他换 帮我换 找个志愿者 找志愿者 志愿者上门 派个志愿者"},
 	},
 	"其他": {
+		// Set E: questions about what is announced or planned, not a problem yet.
+		{4, "听说明天 听说后天 几点到几点 要收费了吗 要收钱了吗 收多少"},
 		{0, "打印 复印 打印机 扫描 量一量"},
 		{3, "谢谢你们 感谢你们"},
 		{1, "查一下"},

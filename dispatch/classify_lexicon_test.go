@@ -26,7 +26,12 @@ import (
 // one relabelled: a fire lane blocked is 治安消防 by the table's own rule); a call the
 // resident made is no scam. The last batch, in set A's manner, was 26 of 28 before. Then
 // set C's causes said in other words (25 of 28 before), and a batch checking that the
-// rules for them do not reach too far (19 of 20 before).
+// rules for them do not reach too far (19 of 20 before). Last, set E's causes said in other
+// words, with near-misses that must not flip (23 of 33 before: trees grown into windows and
+// mosquitoes to spray are 环境卫生, a parked car scraped or someone's car in the way
+// 交通停车, a neighbour's junk, pigeons or things thrown down by the flat above 矛盾纠纷,
+// someone taken ill behind a door and the community canteen 帮扶救助, questions about what
+// is announced or planned 其他).
 var lexiconCases = `
 设施维修: 暖气片一点都不烫手 屋里冷得穿棉袄
 设施维修: 我家暖气上面热下面凉 是不是该放气了
@@ -890,6 +895,39 @@ var lexiconCases = `
 其他: 社区什么时候开始打流感疫苗 要不要钱
 帮扶救助: 我家老头瘫在床上 灯坏了我也够不着 能不能来个志愿者帮换一下
 治安消防: 夜里有人在停车场一辆一辆拉车门
+环境卫生: 楼下那棵杨树的枝子都伸进窗户里了 风一吹就刮玻璃
+环境卫生: 2号楼旁边的柳树长得太高 树杈伸到阳台上了
+环境卫生: 院里的槐树好久没人管 树枝伸到电线上了
+环境卫生: 车库门口老积水 蚊子多得很 能不能来喷个药
+环境卫生: 绿化带里蚊子太多 晚上咬得一身包 物业打点药吧
+环境卫生: 楼道里蚊子叮得睡不着 求打药
+设施维修: 窗户玻璃让风刮碎了 一刮风就哐哐响
+矛盾纠纷: 楼上天天半夜蹦迪 吵得睡不着
+交通停车: 我的车停在路边 后视镜让人给撞掉了
+交通停车: 早上一看 车被人蹭了一道 也没留电话
+交通停车: 地库里车让人蹭了 能查查是谁吗
+交通停车: 消防栓旁边那是谁的车 挡着我出不去
+交通停车: 单元门口谁家的车停了三天 快递车都进不来
+治安消防: 半夜有人撬车门 偷走了车里的包
+设施维修: 停车场的监控坏了好久了
+矛盾纠纷: 二楼那户在楼梯口堆他家的旧家具 过都过不去
+矛盾纠纷: 对门把他的鞋柜放在走廊上 我家门都开不全
+矛盾纠纷: 隔壁在院子里搁他家的废品 堆得跟山一样
+矛盾纠纷: 五楼那家在阳台上搭了个鸽子笼 鸽子毛飞得我家到处都是
+矛盾纠纷: 楼上的老往下泼水 我晾的被子都湿了
+矛盾纠纷: 楼上那家总往下扔瓜子皮 掉我们家窗台上
+其他: 6号楼楼顶有人养鸽子
+治安消防: 楼上有人往下扔砖头 差点砸到孩子
+帮扶救助: 隔壁大爷好像犯病了 敲门也不开 里面有动静
+帮扶救助: 我妈心脏病犯了 家里就我一个人 能不能来个人帮忙
+帮扶救助: 社区食堂能给行动不便的老人送饭吗
+帮扶救助: 老年餐桌六十岁以上咋登记啊
+设施维修: 单元门锁坏了 钥匙插不进去 进不去门
+其他: 听说后天要停电 是一整天吗
+其他: 听说明天停气 几点到几点啊
+其他: 物业费明年要涨 一平收多少
+其他: 小区门口停车以后要收钱了吗
+设施维修: 都停水三天了 还没来水
 `
 
 // TestLexicon checks the lexicon on lexiconCases, and that no word is a keyword of two

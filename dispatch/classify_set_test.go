@@ -236,6 +236,14 @@ func (s *share) log(t *testing.T) {
 // tuning, and it was then tuned on (89 → 100 of 100 categories). Its one place miss is set
 // C's: 顶楼那家在楼顶搭了个鸽子棚 is read as 楼顶, where the label has no place.
 //
+// fresh_setF.tsv is the sealed check of all that tuning: 100 messages written by someone
+// who had seen neither the classifier nor any other set, while set E was being tuned on.
+// Nobody who tuned the table opened it; the lead measured only its totals, 90 of 100
+// categories and 97 of 100 places at fd8f07d and 91 and 97 at 25176f2 (after set E's
+// tuning), and committed it then. It is the figure to quote for "messages written by
+// someone else", and it asserts the issue's bar. Tuning on it from now on spends it: a
+// new sealed set is then needed to say anything about fresh messages.
+//
 //	go test -run TestReportSet -v ./dispatch/
 func TestReportSet(t *testing.T) {
 	tune := &share{name: "tuning"}
@@ -244,7 +252,8 @@ func TestReportSet(t *testing.T) {
 	setC := &share{name: "tuning (fresh_setC)"}
 	setD := &share{name: "tuning (fresh_setD)"}
 	setE := &share{name: "tuning (fresh_setE)"}
-	both := &share{name: "held out (both)"}
+	setF := &share{name: "held out (fresh_setF)"}
+	both := &share{name: "held out (all)"}
 	elderly := 0
 	for i, c := range reportSet {
 		elderly += b2i(c.elderly)
@@ -274,7 +283,11 @@ func TestReportSet(t *testing.T) {
 		setB.add(t, c)
 		both.add(t, c)
 	}
-	for _, s := range []*share{tune, setC, setD, setE, held, setB, both} {
+	for _, c := range freshFile(t, "fresh_setF.tsv") {
+		setF.add(t, c)
+		both.add(t, c)
+	}
+	for _, s := range []*share{tune, setC, setD, setE, held, setB, setF, both} {
 		s.log(t)
 	}
 	if len(reportSet) < 120 || elderly*2 < len(reportSet) {
@@ -284,15 +297,18 @@ func TestReportSet(t *testing.T) {
 		t.Errorf("tuning share below 90%% categories / 95%% places")
 	}
 	// The issue's bar on messages written by someone else is 90% of categories and 95% of
-	// places. fresh_setB meets it for places (100% when it was first measured) but not for
-	// categories: 55 of 70 (78.6%). Its categories and the old held-out share's (83.9%)
-	// are guarded against getting worse, a message or two below what was measured, not
-	// claimed; raising them needs new messages to tune on, not fresh_setB.
-	if held.catPct() < 80 || held.placePct() < 95 {
-		t.Errorf("held-out share of reportSet below 80%% categories / 95%% places")
+	// places; fresh_setF, sealed until it was measured, holds it to that. The older
+	// held-out shares have been measured many times and their misses printed in runs
+	// like this one, so they are guarded a message or two below what was measured (29 of
+	// 31, 67 of 70), not claimed.
+	if setF.catPct() < 90 || setF.placePct() < 95 {
+		t.Errorf("fresh_setF below 90%% categories / 95%% places")
 	}
-	if setB.catPct() < 75 || setB.placePct() < 95 {
-		t.Errorf("fresh_setB below 75%% categories / 95%% places")
+	if held.catPct() < 87 || held.placePct() < 95 {
+		t.Errorf("held-out share of reportSet below 87%% categories / 95%% places")
+	}
+	if setB.catPct() < 92 || setB.placePct() < 95 {
+		t.Errorf("fresh_setB below 92%% categories / 95%% places")
 	}
 }
 

@@ -340,8 +340,8 @@ func (s *Server) months(ctx context.Context, now time.Time) ([]monthRow, error) 
 		row := monthRow{Label: m.label + "（" + m.t.Format("1月") + "）", ReportFigures: f}
 		for rt, n := range f.ByRating {
 			row.Rated += n
-			if rt == dispatch.Satisfied || rt == dispatch.FairlySatisfied {
-				row.Satisfied += n
+			if rt != dispatch.Dissatisfied {
+				row.Satisfied += n // 满意, 基本满意 and 默认满意, as 满意率 counts them
 			}
 		}
 		if s.opts.Rates != nil {
@@ -350,6 +350,9 @@ func (s *Server) months(ctx context.Context, now time.Time) ([]monthRow, error) 
 				return nil, err
 			}
 			row.Rates = &rates
+			// The rate's own numerator and denominator, so the row and 满意率 below it
+			// always agree (the same reports, counted the same way).
+			row.Satisfied, row.Rated = rates.Satisfied, rates.Rated
 		}
 		out = append(out, row)
 	}

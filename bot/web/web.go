@@ -123,6 +123,8 @@ type Options struct {
 // reports to rate".
 type Rates struct {
 	Response, Resolution, Satisfaction float64
+	// Satisfied and Rated are 满意率's own counts (满意, 基本满意 and 默认满意 of the rated).
+	Satisfied, Rated int
 }
 
 // Server is the web app.

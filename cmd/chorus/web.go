@@ -161,6 +161,8 @@ func monthRates(rates func(ctx context.Context, from, to time.Time) (dispatch.Ra
 			Response:     ratio(a.Response()),
 			Resolution:   ratio(a.Resolution()),
 			Satisfaction: ratio(a.Satisfaction()),
+			Satisfied:    a.Satisfied,
+			Rated:        a.Rated,
 		}, nil
 	}
 }

@@ -37,6 +37,14 @@ func TestMonthRates(t *testing.T) {
 	if r.Response != 0.75 || r.Resolution != 0.5 || r.Satisfaction >= 0 {
 		t.Errorf("rates %+v; want 响应率 0.75, 解决率 0.5, 满意率 none (negative)", r)
 	}
+	// The overview's "满意（含默认满意）/ 已评价" row shows 满意率's own counts, so the two
+	// never disagree: one report closed as 默认满意 is 1 / 1 and 100%, not 0 / 1.
+	auto := func(_ context.Context, _, _ time.Time) (dispatch.Rates, error) {
+		return dispatch.Rates{All: dispatch.PartyRates{Rated: 1, Satisfied: 1, AutoSatisfied: 1}}, nil
+	}
+	if r, err := monthRates(auto, loc)(t.Context(), "202612"); err != nil || r.Satisfied != 1 || r.Rated != 1 || r.Satisfaction != 1 {
+		t.Errorf("a month with one 默认满意: %+v, %v; want 1 of 1 rated, 满意率 1", r, err)
+	}
 	if _, err := monthRates(rates, loc)(t.Context(), "2026-12"); err == nil {
 		t.Error("a malformed month was accepted")
 	}

@@ -68,6 +68,20 @@ func TestNewVerbsRefused(t *testing.T) {
 	}
 }
 
+// The reporter telling an open report again is pointed to 进度 and 催办 rather than filing a
+// second case; sent once more, it is filed (it may be another problem).
+func TestOwnReportAgain(t *testing.T) {
+	w := newWorld(t)
+	run(t, w, []step{
+		{residents, "阿依古丽", "报事 3号楼2单元楼道灯坏了", []string{
+			"[长征社区居民群] @阿依古丽 已受理 R1（设施维修，3号楼2单元），我们会在2小时内响应。发送「进度 R1」可随时查看进度"}},
+		{residents, "阿依古丽", "报事 3号楼2单元楼道灯还是不亮", []string{
+			"[长征社区居民群] @阿依古丽 你反映的 R1（3号楼2单元 设施维修）还在办理中：发送「进度 R1」查看，「催办 R1」催促办理；如果是另一个问题，请再发一次"}},
+		{residents, "阿依古丽", "报事 3号楼2单元楼道灯还是不亮", []string{
+			"[长征社区居民群] @阿依古丽 已受理 R2（设施维修，3号楼2单元），我们会在2小时内响应。发送「进度 R2」可随时查看进度"}},
+	})
+}
+
 func TestDuplicateFollowChaseAutoClose(t *testing.T) {
 	w := newWorld(t)
 	var jobs []dispatch.Job

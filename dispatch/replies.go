@@ -139,6 +139,7 @@ const (
 	replyUrgentFiled         = "已受理紧急诉求 R%d（%s，%s），已通知社区工作人员，%s内响应。发送「进度 R%d」可随时查看进度"
 	replyUrgentNotice        = "【紧急】R%d %s %s：%s\n报事人：%s（%s），请立即处置：派单 R%d 责任方"
 	replyDuplicate           = "可能与 R%d 相同（%s %s），回复 同问 R%d 关注，或继续描述不同的问题"
+	replyOwnOpen             = "你反映的 R%d（%s %s）还在办理中：发送「进度 R%d」查看，「催办 R%d」催促办理；如果是另一个问题，请再发一次"
 	replyRepeatNote          = "（重复诉求：与 R%d 相同，30天内再次反映）"
 	replyRecategorised       = "已将 R%d 的类别由 %s 改为 %s"
 	replySameCategory        = "R%d 已经是 %s"

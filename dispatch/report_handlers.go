@@ -37,7 +37,7 @@ func (s *Service) fileReport(ctx context.Context, t *turn, c FileReport) ([]Post
 	if err != nil {
 		return nil, fmt.Errorf("file report: %w", err)
 	}
-	if o, ok := duplicateOf(r, fc.Open); ok && !r.Urgent && !fc.Replayed && o.Reporter.ID != t.me.ID {
+	if o, ok := duplicateOf(r, fc.Open); ok && !r.Urgent && !fc.Replayed {
 		// An emergency is filed at once however many reported it; anything else that looks
 		// like an open report is suggested to 同问, and filed only if the reporter goes on
 		// (sends it again).
@@ -45,7 +45,12 @@ func (s *Service) fileReport(ctx context.Context, t *turn, c FileReport) ([]Post
 		if err != nil {
 			return nil, fmt.Errorf("file report: %w", err)
 		}
-		if first {
+		switch {
+		case first && o.Reporter.ID == t.me.ID:
+			// The reporter telling it again is waiting: a second case would split it, a
+			// chase is what helps.
+			return []Post{t.reply(fmt.Sprintf(replyOwnOpen, o.ID, placeOr(o.Place), o.Category, o.ID, o.ID))}, nil
+		case first:
 			return []Post{t.reply(fmt.Sprintf(replyDuplicate, o.ID, placeOr(o.Place), o.Category, o.ID))}, nil
 		}
 	}

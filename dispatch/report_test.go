@@ -243,8 +243,9 @@ func TestReportEdgeCases(t *testing.T) {
 // reports already escalated.
 func TestEscalatedLeavesOverdueIndex(t *testing.T) {
 	w := newWorld(t)
-	for range 3 {
-		w.one(residents, "老周", "报事 12栋门口垃圾没人清运")
+	// Three different problems: the same one told again is not filed at once.
+	for _, text := range []string{"报事 12栋门口垃圾没人清运", "报事 5号楼楼道灯坏了", "报事 东门门禁刷卡没反应"} {
+		w.one(residents, "老周", text)
 	}
 	later := w.clock().Add(3 * time.Hour)
 	if rs, _ := w.db.OverdueReports(t.Context(), later, 10); len(rs) != 3 {

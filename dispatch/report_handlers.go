@@ -13,7 +13,7 @@ import (
 
 func (s *Service) fileReport(ctx context.Context, t *turn, c FileReport) ([]Post, error) {
 	cat, urgent := ReportCategory(c.Text, s.c.Categories)
-	if chosen := t.m.Category; chosen != "" && slices.ContainsFunc(s.c.Categories, func(k Category) bool { return k.Name == chosen }) {
+	if chosen := t.m.Category; chosen != "" && s.hasCategory(chosen) {
 		cat = chosen // the district's system said what it is: no guess overrides that
 	}
 	r := Report{

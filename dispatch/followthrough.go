@@ -207,7 +207,7 @@ func (s *Service) chase(ctx context.Context, t *turn, c Chase) ([]Post, error) {
 	due := ""
 	switch {
 	case r.Due.IsZero():
-	case !r.Due.After(t.now): // as OverdueAt and the escalation count it
+	case r.OverdueAt(t.now): // as the rates, the digest and the escalation count it
 		due = fmt.Sprintf(replyChaseOverdue, FormatWhen(r.Due, t.now, s.c.Loc))
 	default:
 		due = fmt.Sprintf(replyChaseDue, FormatWhen(r.Due, t.now, s.c.Loc))

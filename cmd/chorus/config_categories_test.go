@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -125,11 +124,7 @@ func TestConfigKeywordRefusals(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".yaml")
-			if err := os.WriteFile(path, []byte(c.text), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			_, err := LoadConfig(path, func(string) string { return "" })
+			_, err := loadConfigFile(t, dir, c.name, c.text)
 			if err == nil {
 				t.Fatalf("LoadConfig accepted it; want %q", c.want)
 			}
@@ -144,11 +139,7 @@ func TestConfigKeywordRefusals(t *testing.T) {
 		})
 	}
 	for _, ok := range []string{"08:30", "7:45", "18：00"} {
-		path := filepath.Join(dir, "ok.yaml")
-		if err := os.WriteFile(path, []byte(edit(`default_time: "09:00"`, `default_time: "`+ok+`"`)), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := LoadConfig(path, func(string) string { return "" }); err != nil {
+		if _, err := loadConfigFile(t, dir, "ok", edit(`default_time: "09:00"`, `default_time: "`+ok+`"`)); err != nil {
 			t.Errorf("default_time %q: %v", ok, err)
 		}
 	}

@@ -63,11 +63,7 @@ func TestConfigRefusals(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".yaml")
-			if err := os.WriteFile(path, []byte(c.text), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			_, err := LoadConfig(path, func(string) string { return "" })
+			path, err := loadConfigFile(t, dir, c.name, c.text)
 			if err == nil {
 				t.Fatalf("LoadConfig accepted it; want %q", c.want)
 			}
@@ -87,6 +83,18 @@ func TestConfigRefusals(t *testing.T) {
 	if _, err := LoadConfig("../../config.yaml", func(string) string { return "" }); err != nil {
 		t.Errorf("the shipped config.yaml: %v", err)
 	}
+}
+
+// loadConfigFile writes text to a file named after name in dir and loads it, with no
+// environment; it returns the file's path and LoadConfig's error.
+func loadConfigFile(t *testing.T, dir, name, text string) (string, error) {
+	t.Helper()
+	path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadConfig(path, func(string) string { return "" })
+	return path, err
 }
 
 // lineOf is the line of the YAML key that field (a path such as "wechat.per_minute" or

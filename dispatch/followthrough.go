@@ -41,6 +41,23 @@ func (s *Service) hasCategory(name string) bool {
 	return slices.ContainsFunc(s.c.Categories, func(c Category) bool { return c.Name == name })
 }
 
+// categoryNamed is the category typed: its whole name, or the start of only one.
+func (s *Service) categoryNamed(typed string) (string, bool) {
+	var hits []string
+	for _, c := range s.c.Categories {
+		if c.Name == typed {
+			return c.Name, true
+		}
+		if typed != "" && strings.HasPrefix(c.Name, typed) {
+			hits = append(hits, c.Name)
+		}
+	}
+	if len(hits) == 1 {
+		return hits[0], true
+	}
+	return "", false
+}
+
 // similar reports whether two reports' texts say nearly the same thing: most of the
 // shorter text's character pairs are in the other (燃气味很重 ~ 楼道里燃气味很重).
 func similar(a, b string) bool {
@@ -111,7 +128,9 @@ func (s *Service) recategorise(ctx context.Context, t *turn, c Recategorise) ([]
 	if err := require(t, RoleCoordinator, "改类"); err != nil {
 		return nil, err
 	}
-	if !s.hasCategory(c.Category) {
+	if name, ok := s.categoryNamed(c.Category); ok {
+		c.Category = name // "改类 R1 治安": the one category it starts, as 派单 takes parties
+	} else {
 		var names []string
 		for _, cat := range s.c.Categories {
 			names = append(names, cat.Name)

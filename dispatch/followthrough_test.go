@@ -34,6 +34,15 @@ func TestUrgentReport(t *testing.T) {
 	}
 }
 
+// 改类 takes a category by the start of its name, as 派单 takes parties.
+func TestRecategoriseByPrefix(t *testing.T) {
+	w := newWorld(t)
+	w.one(residents, "阿依古丽", "报事 3号楼2单元楼道灯坏了")
+	if got, want := w.one(office, "魏青", "改类 R1 治安"), "已将 R1 的类别由 设施维修 改为 治安消防"; !strings.Contains(got, want) {
+		t.Errorf("改类 R1 治安: got %q; want %q", got, want)
+	}
+}
+
 func TestNewVerbsRefused(t *testing.T) {
 	w := newWorld(t)
 	w.one(residents, "阿依古丽", "报事 3号楼2单元楼道灯坏了")
@@ -45,6 +54,7 @@ func TestNewVerbsRefused(t *testing.T) {
 		{residents, "老周", "改类 R1 治安消防", "仅协调员可以改类"},
 		{green, "艾力", "改类 R1 治安消防", "仅协调员可以改类"},
 		{office, "魏青", "改类 R1 天气", "没有「天气」这个类别"},
+		{office, "魏青", "改类 R1 消防", "没有「消防」这个类别"}, // not the start of a name
 		{office, "魏青", "改类 R1", "格式：改类 诉求编号 类别"},
 		{office, "魏青", "改类 R9 其他", "没有找到诉求 R9"},
 		{residents, "老周", "催办 R1", "仅协调员或反映这个问题的居民可以催办"},

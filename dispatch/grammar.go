@@ -717,7 +717,7 @@ func isRequest(rest string) bool {
 	if place != "" {
 		return true
 	}
-	cats := DefaultCategories()
+	cats := defaultCategories() // read only: no copy of the whole table for each message
 	return Classify(rest, cats) != cats[len(cats)-1].Name
 }
 

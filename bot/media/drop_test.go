@@ -78,7 +78,9 @@ func TestSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	held := map[string]bool{keep.SHA256: true, back.SHA256: true}
+	asked := 0
 	ask := func(_ context.Context, sums []string) ([]bool, error) {
+		asked++
 		out := make([]bool, len(sums))
 		for i, s := range sums {
 			out[i] = held[s]
@@ -89,6 +91,9 @@ func TestSweep(t *testing.T) {
 	n, err := s.Sweep(t.Context(), time.Now(), time.Hour, ask)
 	if err != nil || n != 1 || exists(dir, lose.SHA256) || !exists(dir, keep.SHA256) {
 		t.Fatalf("Sweep = %d, %v; want 1 (lose deleted, keep kept)", n, err)
+	}
+	if asked != 2 {
+		t.Errorf("Sweep asked the store %d times; want 2 (the batch, then once more for lose once set aside)", asked)
 	}
 	if _, err := os.Stat(tmp); err != nil {
 		t.Errorf("a fresh temporary file was swept: %v", err)

@@ -203,11 +203,20 @@ const trashPrefix = ".trash-"
 // aside leaves a ".trash-" file, which Sweep puts back or deletes. A missing file is not
 // an error.
 func (s *Store) Drop(ctx context.Context, sum string, held func(ctx context.Context, sum string) (bool, error)) error {
-	path, err := s.path(sum)
-	if err != nil {
+	if _, err := s.path(sum); err != nil {
 		return err
 	}
 	if h, err := held(ctx, sum); err != nil || h {
+		return err
+	}
+	return s.dropUnheld(ctx, sum, held)
+}
+
+// dropUnheld is Drop after the store's first answer said nothing holds sum (Sweep has
+// that answer from its batch): the file is set aside and the store asked once more.
+func (s *Store) dropUnheld(ctx context.Context, sum string, held func(ctx context.Context, sum string) (bool, error)) error {
+	path, err := s.path(sum)
+	if err != nil {
 		return err
 	}
 	aside := filepath.Join(filepath.Dir(path), fmt.Sprintf("%s%s-%s", trashPrefix, sum, randomHex()))
@@ -295,7 +304,7 @@ func (s *Store) Sweep(ctx context.Context, now time.Time, grace time.Duration,
 			if h[i] {
 				continue
 			}
-			if err := s.Drop(ctx, sum, one); err != nil {
+			if err := s.dropUnheld(ctx, sum, one); err != nil { // the batch was the first look
 				errs = append(errs, err)
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -165,8 +166,12 @@ func TestMediaAttachToReport(t *testing.T) {
 		}
 		got, _ := io.ReadAll(f)
 		f.Close()
-		if !bytes.Equal(got, want) || items[i].Phase != dispatch.PhaseBefore || items[i].Kind != dispatch.MediaPhoto {
-			t.Errorf("item %d: %+v, %d bytes; want the clean photo, before", i, items[i], len(got))
+		if !bytes.Equal(got, want) || items[i].Phase != dispatch.PhaseBefore || items[i].Kind != dispatch.MediaPhoto || items[i].Hold != "" {
+			t.Errorf("item %d: %+v, %d bytes; want the clean photo, before, no hold token kept", i, items[i], len(got))
+		}
+		// Attached, the report holds the file and the save's hold is given up.
+		if owners, err := w.rdb.ZRange(t.Context(), w.prefix+":{test}:mfile:"+items[i].SHA256, 0, -1).Result(); err != nil || !slices.Equal(owners, []string{"r:1"}) {
+			t.Errorf("owners of item %d = %q, %v; want [r:1]", i, owners, err)
 		}
 	}
 	// Past attach_within, a photo is chat again.

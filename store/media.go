@@ -73,7 +73,9 @@ func (db *DB) StartReport(ctx context.Context, op, member, chat string, r dispat
 func (db *DB) Attach(ctx context.Context, op string, a dispatch.Attachment, now time.Time) (dispatch.AttachResult, error) {
 	item, size := "", int64(0)
 	if a.File != nil {
-		b, err := json.Marshal(dispatch.MediaItem{Report: a.Report, Kind: a.Kind, Phase: a.Phase, MediaFile: *a.File, By: a.By, At: now})
+		f := *a.File
+		f.Hold = "" // given up by this step: the report holds the file, not the token
+		b, err := json.Marshal(dispatch.MediaItem{Report: a.Report, Kind: a.Kind, Phase: a.Phase, MediaFile: f, By: a.By, At: now})
 		if err != nil {
 			return 0, fmt.Errorf("store: attach to report %d: %w", a.Report, err)
 		}
